@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Server.Gateway;
+
+/// <summary>
+/// What every device session shares: options, the actors, the clock, the request dispatcher, and the
+/// set of live sessions (for deadlines and for closing them all when the node stops).
+/// </summary>
+public sealed class Gateway(
+    IOptions<GatewayOptions> options,
+    IGrainFactory grains,
+    TimeProvider clock,
+    RequestDispatcher dispatcher,
+    ILogger<Gateway> logger)
+{
+    private readonly ConcurrentDictionary<Guid, DeviceSession> _sessions = new();
+
+    public GatewayOptions Options { get; } = options.Value;
+
+    public IGrainFactory Grains { get; } = grains;
+
+    public TimeProvider Clock { get; } = clock;
+
+    public RequestDispatcher Dispatcher { get; } = dispatcher;
+
+    public ILogger Logger { get; } = logger;
+
+    public int SessionCount => _sessions.Count;
+
+    internal void Add(DeviceSession session) => _sessions[session.Id] = session;
+
+    internal void Remove(DeviceSession session) => _sessions.TryRemove(session.Id, out _);
+
+    /// <summary>Enforces hello and heartbeat deadlines and aborts connections stuck in closing.</summary>
+    internal void CheckDeadlines()
+    {
+        var now = Clock.GetTimestamp();
+        foreach (var session in _sessions.Values)
+        {
+            session.CheckDeadlines(now);
+        }
+    }
+
+    internal void CloseAll()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Fail(Protocol.ErrorCode.ShuttingDown, "the node is shutting down; reconnect shortly");
+        }
+    }
+}

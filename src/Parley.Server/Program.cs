@@ -1,0 +1,4 @@
+using Parley.Server.Hosting;
+
+var node = ParleyNode.Build(args);
+await node.RunAsync();

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Storage.Sqlite;
+
+/// <summary>
+/// The embedded database file: opened in WAL mode, migrated on open, read through a small pool of
+/// connections and written only through the <see cref="WriteQueue"/> (one writer, group commit).
+/// </summary>
+public sealed class SqliteDatabase : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly ConcurrentBag<SqliteConnection> _readers = [];
+    private readonly SqliteConnection _writer;
+    private int _disposed;
+
+    public SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
+    {
+        var settings = options.Value;
+        Path = settings.DatabasePath;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString();
+
+        _writer = Open();
+        Execute(_writer, "PRAGMA journal_mode = WAL;");
+        Execute(_writer, $"PRAGMA synchronous = {settings.Synchronous.ToString().ToUpperInvariant()};");
+        Migrations.Apply(_writer, logger);
+        Writes = new WriteQueue(_writer, settings.MaxCommitBatch, settings.WriteQueueCapacity, logger);
+        StorageLog.Opened(logger, Path, settings.Synchronous.ToString());
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>Every change goes through here; one commit (one fsync) per batch.</summary>
+    public WriteQueue Writes { get; }
+
+    /// <summary>Runs a query on a pooled read connection. Reads see every committed write.</summary>
+    public T Read<T>(Func<SqliteConnection, T> query)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (!_readers.TryTake(out var connection))
+        {
+            connection = Open();
+            Execute(connection, "PRAGMA query_only = ON;");
+        }
+        try
+        {
+            return query(connection);
+        }
+        finally
+        {
+            _readers.Add(connection);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await Writes.DisposeAsync();
+        _writer.Dispose();
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout = 5000;");
+        return connection;
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Parley node, in this process: Kestrel on a random 127.0.0.1 port, its own Orleans silo and
+/// its own SQLite file in a temporary folder. Settings are passed as command-line configuration,
+/// exactly as an operator would.
+/// </summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    public const string TestCode = "123456";
+
+    private static int _phoneCounter;
+    private readonly WebApplication _app;
+    private readonly bool _ownsDataDirectory;
+
+    private TestNode(WebApplication app, string dataDirectory, bool ownsDataDirectory)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        _ownsDataDirectory = ownsDataDirectory;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseAddress = new Uri(address);
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public Uri WebSocketAddress => new($"ws://{BaseAddress.Authority}/v1/ws");
+
+    public HttpClient Http { get; }
+
+    public string DataDirectory { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Starts a node. <paramref name="settings"/> override the test defaults ("Section:Key" = value).
+    /// Pass <paramref name="dataDirectory"/> to reopen an earlier node's data.
+    /// </summary>
+    public static async Task<TestNode> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
+    {
+        var owns = dataDirectory is null;
+        dataDirectory ??= Directory.CreateTempSubdirectory("parley-test-").FullName;
+        var config = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["environment"] = "Testing",
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Registration:TestNumbers:0:Prefix"] = "+1555",
+            ["Registration:TestNumbers:0:Code"] = TestCode,
+            ["Registration:RequestsPerAddressPerMinute"] = "100000",
+            ["Registration:MinCodeRequestInterval"] = "00:00:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            config[key] = value;
+        }
+        var app = ParleyNode.Build(config.Select(pair => $"--{pair.Key}={pair.Value}").ToArray());
+        await app.StartAsync();
+        return new TestNode(app, dataDirectory, owns);
+    }
+
+    /// <summary>A fresh test number (+1555…, which accepts <see cref="TestCode"/>), unique in this test run.</summary>
+    public static string NewPhoneNumber() => $"+1555{Interlocked.Increment(ref _phoneCounter):D7}";
+
+    /// <summary>Registers a new account through the real HTTP API and returns its first device's credentials.</summary>
+    public async Task<TestCredentials> RegisterAsync(string? phoneNumber = null)
+    {
+        phoneNumber ??= NewPhoneNumber();
+        var response = await Http.PostAsJsonAsync("/v1/registration/verify", new { phone_number = phoneNumber, code = TestCode, device_name = "test" });
+        await EnsureSuccessAsync(response);
+        return await TestCredentials.ReadAsync(response, phoneNumber);
+    }
+
+    /// <summary>Registers an account and connects its first device.</summary>
+    public async Task<WireClient> ConnectNewDeviceAsync() => await WireClient.ConnectDeviceAsync(this, await RegisterAsync());
+
+    public static async Task EnsureSuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public async Task StopAsync() => await _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownsDataDirectory)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}
+
+/// <summary>What registration or linking hands a device.</summary>
+public sealed record TestCredentials(string AccountId, uint DeviceId, byte[] Token, string PhoneNumber)
+{
+    public static async Task<TestCredentials> ReadAsync(HttpResponseMessage response, string phoneNumber)
+    {
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new TestCredentials(
+            json.GetProperty("account_id").GetString()!,
+            json.GetProperty("device_id").GetUInt32(),
+            Convert.FromBase64String(json.GetProperty("token").GetString()!),
+            phoneNumber);
+    }
+}
