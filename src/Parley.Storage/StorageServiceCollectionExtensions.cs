@@ -15,6 +15,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<IAccountStore, SqliteAccountStore>();
+        services.AddSingleton<IConversationStore, SqliteConversationStore>();
         return services;
     }
 }

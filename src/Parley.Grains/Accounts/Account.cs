@@ -74,6 +74,8 @@ public sealed class Account
         return ids;
     }
 
+    public void SetHideLastSeen(bool hide) => Record = Record with { HideLastSeen = hide };
+
     public void Seen(uint deviceId, long nowMs)
     {
         if (_devices.TryGetValue(deviceId, out var device))

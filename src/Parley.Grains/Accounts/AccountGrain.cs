@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Parley.Grains.Linking;
 using Parley.Storage;
 
@@ -11,7 +12,13 @@ public sealed class AccountGrain(
     TimeProvider clock,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
+    /// <summary>Sessions refresh their registrations well within this; an account with none may be collected after it.</summary>
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromMinutes(15);
+
+    private const int MaxPresenceWatchers = 10_000;
+
     private readonly ConnectionRegistry<IDeviceConnection> _connections = new();
+    private readonly Dictionary<Guid, IDeviceConnection> _presenceWatchers = [];
     private Account? _account;
 
     private Guid Id => this.GetPrimaryKey();
@@ -84,9 +91,17 @@ public sealed class AccountGrain(
         {
             return Task.FromResult(ConnectOutcome.Unauthenticated);
         }
-        return Task.FromResult(_connections.TryAdd(deviceId, connectionId, connection, options.Value.MaxConnectionsPerDevice)
-            ? ConnectOutcome.Connected
-            : ConnectOutcome.TooManyConnections);
+        var wasOnline = _connections.AnyOnline;
+        if (!_connections.TryAdd(deviceId, connectionId, connection, options.Value.MaxConnectionsPerDevice))
+        {
+            return Task.FromResult(ConnectOutcome.TooManyConnections);
+        }
+        DelayDeactivation(KeepAlive);
+        if (!wasOnline)
+        {
+            PublishPresence();
+        }
+        return Task.FromResult(ConnectOutcome.Connected);
     }
 
     public async Task Disconnect(uint deviceId, Guid connectionId)
@@ -95,7 +110,88 @@ public sealed class AccountGrain(
         {
             var now = NowMs;
             _account.Seen(deviceId, now);
+            if (!_connections.AnyOnline)
+            {
+                PublishPresence();
+            }
             await store.TouchDeviceAsync(Id, deviceId, now);
+        }
+    }
+
+    public Task Deliver(LogEntry entry)
+    {
+        foreach (var (_, connection) in _connections.All())
+        {
+            connection.Deliver(entry);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task Push(Immutable<byte[]> frame)
+    {
+        foreach (var (_, connection) in _connections.All())
+        {
+            connection.Push(frame);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<PresenceState?> WatchPresence(Guid watcherConnectionId, IDeviceConnection watcher)
+    {
+        if (_account is null)
+        {
+            return Task.FromResult<PresenceState?>(null);
+        }
+        if (_presenceWatchers.Count < MaxPresenceWatchers || _presenceWatchers.ContainsKey(watcherConnectionId))
+        {
+            _presenceWatchers[watcherConnectionId] = watcher;
+            DelayDeactivation(KeepAlive);
+        }
+        return Task.FromResult<PresenceState?>(Presence());
+    }
+
+    public Task UnwatchPresence(Guid watcherConnectionId)
+    {
+        _presenceWatchers.Remove(watcherConnectionId);
+        return Task.CompletedTask;
+    }
+
+    public async Task SetPrivacy(bool hideLastSeen)
+    {
+        if (_account is null || _account.Record.HideLastSeen == hideLastSeen)
+        {
+            return;
+        }
+        _account.SetHideLastSeen(hideLastSeen);
+        await store.SaveAccountAsync(_account.Record);
+        PublishPresence();
+    }
+
+    private PresenceState Presence()
+    {
+        var online = _connections.AnyOnline;
+        var hidden = _account!.Record.HideLastSeen;
+        var lastSeen = hidden ? 0 : online ? NowMs : _account.Record.LastSeenMs;
+        return new PresenceState(Id, online, lastSeen, hidden);
+    }
+
+    private void PublishPresence()
+    {
+        if (_presenceWatchers.Count == 0 || _account is null)
+        {
+            return;
+        }
+        var state = Presence();
+        var frame = new Immutable<byte[]>(PushFrames.Presence(new Protocol.Presence
+        {
+            AccountId = state.AccountId.ToString(),
+            Online = state.Online,
+            LastSeenMs = (ulong)state.LastSeenMs,
+            LastSeenHidden = state.LastSeenHidden,
+        }));
+        foreach (var watcher in _presenceWatchers.Values)
+        {
+            watcher.Push(frame);
         }
     }
 
@@ -143,9 +239,14 @@ public sealed class AccountGrain(
 
     private void CloseConnections(uint deviceId, ConnectionCloseReason reason)
     {
+        var wasOnline = _connections.AnyOnline;
         foreach (var connection in _connections.RemoveDevice(deviceId))
         {
             connection.Close(reason);
+        }
+        if (wasOnline && !_connections.AnyOnline)
+        {
+            PublishPresence();
         }
     }
 }

@@ -3,16 +3,21 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using Google.Protobuf;
+using Orleans.Concurrency;
 using Parley.Grains.Accounts;
+using Parley.Grains.Conversations;
 using Parley.Protocol;
+using Parley.Storage;
 
 namespace Parley.Server.Gateway;
 
 /// <summary>
-/// One device connection: reads frames (bounded in size), authenticates the hello, dispatches
-/// requests, and writes every outgoing frame through one bounded queue. A protocol violation gets
-/// an error frame and a close with a fitting WebSocket status; nothing here can affect another
-/// connection.
+/// One device connection. The receive side reads frames (bounded in size), authenticates the hello
+/// and dispatches requests and acknowledgements. Everything going out — responses, pushes, entries
+/// — passes through one bounded queue into a single pump, which feeds entries through the
+/// connection's <see cref="DeviceFeed"/> (live, or replayed from the store) and writes frames. A
+/// protocol violation gets an error frame and a close with a fitting WebSocket status; nothing here
+/// can affect another connection.
 /// </summary>
 public sealed partial class DeviceSession : IDeviceConnection
 {
@@ -22,26 +27,35 @@ public sealed partial class DeviceSession : IDeviceConnection
     private readonly WebSocket _socket;
     private readonly Gateway _gateway;
     private readonly string _remote;
-    private readonly Channel<ServerFrame> _outbound;
+    private readonly Channel<Outgoing> _outbound;
+    private readonly DeviceFeed _feed;
+    private readonly Dictionary<string, Task> _conversationTails = new(StringComparer.Ordinal);
+    private readonly HashSet<Guid> _presenceTargets = [];
+    private readonly Dictionary<string, ulong> _acks = new(StringComparer.Ordinal);
+    private int _acksSignalled;
     private readonly long _openedAt;
     private long _lastReceivedAt;
+    private long _lastRefreshAt;
     private long _closingSince;
     private int _closing;
     private int _inFlight;
+    private int _refreshing;
+    private volatile bool _welcomed;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
-    private IDeviceConnection? _reference;
+    private byte[] _tokenHash = [];
 
     public DeviceSession(WebSocket socket, Gateway gateway, string remote)
     {
         _socket = socket;
         _gateway = gateway;
         _remote = remote;
-        _outbound = Channel.CreateBounded<ServerFrame>(new BoundedChannelOptions(gateway.Options.OutboundQueueFrames)
+        _outbound = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(gateway.Options.OutboundQueueFrames)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _feed = new DeviceFeed(gateway.Options.SyncPageEntries, gateway.Options.SyncWindowEntries);
         _openedAt = _lastReceivedAt = gateway.Clock.GetTimestamp();
     }
 
@@ -49,6 +63,9 @@ public sealed partial class DeviceSession : IDeviceConnection
 
     /// <summary>Set once the hello has been accepted.</summary>
     public SessionIdentity? Identity { get; private set; }
+
+    /// <summary>This connection as the actors address it.</summary>
+    public IDeviceConnection? Reference { get; private set; }
 
     private bool IsClosing => Volatile.Read(ref _closing) != 0;
 
@@ -59,7 +76,7 @@ public sealed partial class DeviceSession : IDeviceConnection
     {
         _gateway.Add(this);
         GatewayLog.Opened(_gateway.Logger, Id, _remote);
-        var writing = WriteLoopAsync();
+        var pumping = PumpAsync();
         try
         {
             await ReceiveLoopAsync();
@@ -71,7 +88,7 @@ public sealed partial class DeviceSession : IDeviceConnection
         finally
         {
             Finish(WebSocketCloseStatus.NormalClosure, "");
-            await writing;
+            await pumping;
             await UnregisterAsync();
             _gateway.Remove(this);
             GatewayLog.Closed(_gateway.Logger, Id, _closeStatus, _closeReason);
@@ -86,17 +103,36 @@ public sealed partial class DeviceSession : IDeviceConnection
             return;
         }
         GatewayLog.Failed(_gateway.Logger, Id, code, message);
-        _outbound.Writer.TryWrite(Frames.Error(code, message));
+        _outbound.Writer.TryWrite(Outgoing.Of(Frames.Error(code, message)));
         _outbound.Writer.TryComplete();
     }
 
-    /// <summary>Queues a frame for the device. A device that lets its queue fill up is cut off.</summary>
-    public void Send(ServerFrame frame)
+    /// <summary>Queues a frame for the device.</summary>
+    public void Send(ServerFrame frame) => Enqueue(Outgoing.Of(frame));
+
+    /// <summary>Remembers a presence subscription, to renew it and to end it with the connection. False when over the limit.</summary>
+    internal bool TrackPresence(Guid target)
     {
-        if (!_outbound.Writer.TryWrite(frame) && !IsClosing)
+        lock (_presenceTargets)
         {
-            Fail(ErrorCode.SlowConsumer, "the connection fell too far behind; reconnect and resume from your cursors");
+            return _presenceTargets.Contains(target) || _presenceTargets.Count < Options.MaxPresenceSubscriptions && _presenceTargets.Add(target);
         }
+    }
+
+    Task IDeviceConnection.Deliver(LogEntry entry)
+    {
+        Enqueue(Outgoing.Of(entry));
+        return Task.CompletedTask;
+    }
+
+    Task IDeviceConnection.Push(Immutable<byte[]> frame)
+    {
+        // Nothing may precede the welcome; a receipt or typing notice that early is simply not shown.
+        if (_welcomed)
+        {
+            Enqueue(Outgoing.Of(frame.Value));
+        }
+        return Task.CompletedTask;
     }
 
     Task IDeviceConnection.Close(ConnectionCloseReason reason)
@@ -128,7 +164,23 @@ public sealed partial class DeviceSession : IDeviceConnection
         {
             Fail(ErrorCode.HeartbeatTimeout, $"nothing received for {Options.HeartbeatTimeout.TotalSeconds:0.###} s");
         }
+        else if (_gateway.Clock.GetElapsedTime(Volatile.Read(ref _lastRefreshAt), now) > Options.RegistrationRefreshInterval
+            && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+        {
+            Volatile.Write(ref _lastRefreshAt, now);
+            _ = RefreshAsync();
+        }
     }
+
+    private void Enqueue(Outgoing item)
+    {
+        if (!_outbound.Writer.TryWrite(item) && !IsClosing)
+        {
+            Fail(ErrorCode.SlowConsumer, "the connection fell too far behind; reconnect and resume from your cursors");
+        }
+    }
+
+    // ----- receiving ----------------------------------------------------------------------------
 
     private async Task ReceiveLoopAsync()
     {
@@ -184,6 +236,9 @@ public sealed partial class DeviceSession : IDeviceConnection
             case ClientFrame.BodyOneofCase.Request:
                 Dispatch(frame.Request);
                 break;
+            case ClientFrame.BodyOneofCase.Ack:
+                Acknowledge(frame.Ack);
+                break;
             case ClientFrame.BodyOneofCase.Hello:
                 Fail(ErrorCode.UnexpectedFrame, "hello was already received on this connection");
                 break;
@@ -208,9 +263,9 @@ public sealed partial class DeviceSession : IDeviceConnection
             Fail(ErrorCode.Unauthenticated, "unknown device or wrong token");
             return;
         }
-        _reference = _gateway.Grains.CreateObjectReference<IDeviceConnection>(this);
-        var outcome = await _gateway.Grains.GetGrain<IAccountGrain>(accountId)
-            .Connect(credentials.DeviceId, DeviceToken.Hash(credentials.Token.Span), Id, _reference);
+        _tokenHash = DeviceToken.Hash(credentials.Token.Span);
+        Reference = _gateway.Grains.CreateObjectReference<IDeviceConnection>(this);
+        var outcome = await _gateway.Grains.GetGrain<IAccountGrain>(accountId).Connect(credentials.DeviceId, _tokenHash, Id, Reference);
         switch (outcome)
         {
             case ConnectOutcome.Unauthenticated:
@@ -221,8 +276,20 @@ public sealed partial class DeviceSession : IDeviceConnection
                 return;
         }
         Identity = new SessionIdentity(accountId, credentials.DeviceId, Id);
+        Volatile.Write(ref _lastRefreshAt, _gateway.Clock.GetTimestamp());
         GatewayLog.Authenticated(_gateway.Logger, Id, accountId, credentials.DeviceId, Truncate(hello.ClientName, 64));
         Send(new ServerFrame { Welcome = Welcome() });
+        _welcomed = true;
+
+        // Live entries may already be arriving; the feed holds them back until it knows where the
+        // device stands in each of its conversations.
+        var cursors = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var cursor in hello.Cursors)
+        {
+            cursors[cursor.ConversationId] = cursor.Seq;
+        }
+        var positions = await _gateway.Conversations.GetSyncPositionsAsync(accountId, credentials.DeviceId, cursors);
+        Enqueue(Outgoing.Start(positions));
     }
 
     private Welcome Welcome() => new()
@@ -241,6 +308,42 @@ public sealed partial class DeviceSession : IDeviceConnection
         Limits = _gateway.Dispatcher.Limits(Options),
     };
 
+    private void Acknowledge(Ack ack)
+    {
+        var identity = Identity!;
+        foreach (var cursor in ack.Cursors)
+        {
+            if (!ConversationIds.IsWellFormed(cursor.ConversationId))
+            {
+                continue; // an ack for something that cannot exist changes nothing
+            }
+            _ = _gateway.Grains.GetGrain<IConversationGrain>(cursor.ConversationId).Ack(identity.AccountId, identity.DeviceId, cursor.Seq);
+            lock (_acks)
+            {
+                _acks[cursor.ConversationId] = Math.Max(cursor.Seq, _acks.GetValueOrDefault(cursor.ConversationId));
+            }
+        }
+        // Acknowledgements are coalesced outside the bounded queue (a device acking fast must never
+        // overflow it); one wake-up item tells the pump to take them.
+        if (Interlocked.Exchange(ref _acksSignalled, 1) == 0)
+        {
+            _outbound.Writer.TryWrite(Outgoing.AcksWaiting);
+        }
+    }
+
+    private void TakeAcks()
+    {
+        Volatile.Write(ref _acksSignalled, 0);
+        lock (_acks)
+        {
+            foreach (var (conversationId, seq) in _acks)
+            {
+                _feed.OnAck(conversationId, seq);
+            }
+            _acks.Clear();
+        }
+    }
+
     private void Dispatch(Request request)
     {
         if (request.Id == 0)
@@ -255,14 +358,33 @@ public sealed partial class DeviceSession : IDeviceConnection
                 ErrorCode.TooManyRequestsInFlight, $"at most {Options.MaxRequestsInFlight} requests may be unanswered at once")));
             return;
         }
-        _ = AnswerAsync(request);
+        // Requests about one conversation are served in the order they arrived; others run side by side.
+        var key = RequestDispatcher.OrderingKey(Identity!, request);
+        if (key is null)
+        {
+            _ = AnswerAsync(request, previous: null);
+            return;
+        }
+        _conversationTails.TryGetValue(key, out var tail);
+        _conversationTails[key] = AnswerAsync(request, tail is { IsCompleted: false } ? tail : null);
+        if (_conversationTails.Count > 64)
+        {
+            foreach (var done in _conversationTails.Where(pair => pair.Value.IsCompleted).Select(pair => pair.Key).ToList())
+            {
+                _conversationTails.Remove(done);
+            }
+        }
     }
 
-    private async Task AnswerAsync(Request request)
+    private async Task AnswerAsync(Request request, Task? previous)
     {
         try
         {
-            var response = await _gateway.Dispatcher.DispatchAsync(Identity!, request);
+            if (previous is not null)
+            {
+                await previous;
+            }
+            var response = await _gateway.Dispatcher.DispatchAsync(this, request);
             response.Id = request.Id;
             Send(new ServerFrame { Response = response });
         }
@@ -272,17 +394,49 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
     }
 
-    private async Task WriteLoopAsync()
+    // ----- sending ------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The one writer: takes what is queued, runs entries through the feed, reads from the store what
+    /// the feed asks for, and writes frames — entries batched into as few frames as fit.
+    /// </summary>
+    private async Task PumpAsync()
     {
         var reader = _outbound.Reader;
+        var batch = new List<LogEntry>();
         try
         {
             while (await reader.WaitToReadAsync())
             {
-                while (reader.TryRead(out var frame))
+                while (reader.TryRead(out var item))
                 {
-                    await WriteFrameAsync(frame);
+                    switch (item.Kind)
+                    {
+                        case OutgoingKind.Entry:
+                            if (_feed.OnLive(item.Entry!))
+                            {
+                                batch.Add(item.Entry!);
+                            }
+                            continue;
+                        case OutgoingKind.AcksWaiting:
+                            continue;
+                        case OutgoingKind.Start:
+                            _feed.Start(item.Positions!);
+                            continue;
+                    }
+                    await WriteEntriesAsync(batch);
+                    if (item.Kind == OutgoingKind.Frame)
+                    {
+                        await WriteFrameAsync(item.Frame!);
+                    }
+                    else
+                    {
+                        await WriteBytesAsync(item.Bytes!, item.Bytes!.Length);
+                    }
                 }
+                await WriteEntriesAsync(batch);
+                TakeAcks();
+                await CatchUpAsync();
             }
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
@@ -294,6 +448,63 @@ public sealed partial class DeviceSession : IDeviceConnection
             // The connection broke while writing; the receive side ends the session.
             _socket.Abort();
         }
+        catch (Exception error)
+        {
+            GatewayLog.PumpFailed(_gateway.Logger, Id, error);
+            _socket.Abort();
+        }
+    }
+
+    /// <summary>Does the store reads the feed asks for until it asks for none (or its window is full).</summary>
+    private async Task CatchUpAsync()
+    {
+        if (Identity is not { } identity)
+        {
+            return;
+        }
+        while (!IsClosing && _feed.NextWork() is { } work)
+        {
+            if (work.Kind == FeedWorkKind.ResolvePosition)
+            {
+                var positions = await _gateway.Conversations.GetSyncPositionsAsync(
+                    identity.AccountId, identity.DeviceId, new Dictionary<string, ulong>(), work.ConversationId);
+                _feed.OnResolved(work.ConversationId, positions.FirstOrDefault());
+                continue;
+            }
+            var page = await _gateway.Conversations.ReadAsync(identity.AccountId, identity.DeviceId, work.ConversationId, work.AfterSeq, work.Limit);
+            var send = _feed.OnPage(work.ConversationId, page, work.Limit);
+            await WriteEntriesAsync(send as List<LogEntry> ?? [.. send]);
+        }
+        if (_feed.TakeCaughtUp())
+        {
+            await WriteFrameAsync(Frames.Push(new Push { SyncState = new SyncState { CaughtUp = true } }));
+        }
+    }
+
+    private async Task WriteEntriesAsync(List<LogEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+        var identity = Identity!;
+        var push = new Entries();
+        var size = 0;
+        foreach (var entry in entries)
+        {
+            var wire = WireEntries.ToWire(entry, identity.AccountId, identity.DeviceId);
+            var entrySize = wire.CalculateSize() + 8;
+            if (push.Entries_.Count > 0 && size + entrySize > Options.MaxEntriesFrameBytes)
+            {
+                await WriteFrameAsync(Frames.Push(new Push { Entries = push }));
+                push = new Entries();
+                size = 0;
+            }
+            push.Entries_.Add(wire);
+            size += entrySize;
+        }
+        await WriteFrameAsync(Frames.Push(new Push { Entries = push }));
+        entries.Clear();
     }
 
     private async ValueTask WriteFrameAsync(ServerFrame frame)
@@ -303,13 +514,16 @@ public sealed partial class DeviceSession : IDeviceConnection
         try
         {
             frame.WriteTo(buffer.AsSpan(0, size));
-            await _socket.SendAsync(buffer.AsMemory(0, size), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            await WriteBytesAsync(buffer, size);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private ValueTask WriteBytesAsync(byte[] bytes, int length) =>
+        _socket.SendAsync(bytes.AsMemory(0, length), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
     /// <summary>
     /// Reads one whole message. Waits for it with a zero-byte read, so an idle connection holds no
@@ -357,6 +571,8 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
     }
 
+    // ----- life cycle ---------------------------------------------------------------------------
+
     private bool BeginClosing(WebSocketCloseStatus status, string reason)
     {
         if (Interlocked.CompareExchange(ref _closing, 1, 0) != 0)
@@ -378,15 +594,59 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
     }
 
+    /// <summary>Renews the registration with the account's actor and every presence subscription.</summary>
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            if (Identity is not { } identity || Reference is null)
+            {
+                return;
+            }
+            var outcome = await _gateway.Grains.GetGrain<IAccountGrain>(identity.AccountId).Connect(identity.DeviceId, _tokenHash, Id, Reference);
+            if (outcome == ConnectOutcome.Unauthenticated)
+            {
+                Fail(ErrorCode.DeviceRevoked, "this device has been revoked");
+                return;
+            }
+            Guid[] targets;
+            lock (_presenceTargets)
+            {
+                targets = [.. _presenceTargets];
+            }
+            foreach (var target in targets)
+            {
+                await _gateway.Grains.GetGrain<IAccountGrain>(target).WatchPresence(Id, Reference);
+            }
+        }
+        catch (Exception error)
+        {
+            GatewayLog.RefreshFailed(_gateway.Logger, Id, error);
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+    }
+
     private async Task UnregisterAsync()
     {
         if (Identity is { } identity)
         {
             await _gateway.Grains.GetGrain<IAccountGrain>(identity.AccountId).Disconnect(identity.DeviceId, Id);
+            Guid[] targets;
+            lock (_presenceTargets)
+            {
+                targets = [.. _presenceTargets];
+            }
+            foreach (var target in targets)
+            {
+                _ = _gateway.Grains.GetGrain<IAccountGrain>(target).UnwatchPresence(Id);
+            }
         }
-        if (_reference is not null)
+        if (Reference is not null)
         {
-            _gateway.Grains.DeleteObjectReference<IDeviceConnection>(_reference);
+            _gateway.Grains.DeleteObjectReference<IDeviceConnection>(Reference);
         }
     }
 
@@ -410,6 +670,37 @@ public sealed partial class DeviceSession : IDeviceConnection
         Text,
         TooLarge,
         Close,
+    }
+
+    private enum OutgoingKind
+    {
+        Frame,
+        Bytes,
+        Entry,
+        AcksWaiting,
+        Start,
+    }
+
+    /// <summary>One item for the pump: a frame to write, or something for the feed.</summary>
+    private readonly record struct Outgoing(OutgoingKind Kind, object? Item)
+    {
+        public static Outgoing AcksWaiting => new(OutgoingKind.AcksWaiting, null);
+
+        public ServerFrame? Frame => Item as ServerFrame;
+
+        public byte[]? Bytes => Item as byte[];
+
+        public LogEntry? Entry => Item as LogEntry;
+
+        public IReadOnlyList<SyncPosition>? Positions => Item as IReadOnlyList<SyncPosition>;
+
+        public static Outgoing Of(ServerFrame frame) => new(OutgoingKind.Frame, frame);
+
+        public static Outgoing Of(byte[] frame) => new(OutgoingKind.Bytes, frame);
+
+        public static Outgoing Of(LogEntry entry) => new(OutgoingKind.Entry, entry);
+
+        public static Outgoing Start(IReadOnlyList<SyncPosition> positions) => new(OutgoingKind.Start, positions);
     }
 
     private readonly struct ReceivedMessage(MessageKind kind, byte[] buffer, int length, bool pooled = false) : IDisposable

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Parley.Storage;
 
 namespace Parley.Server.Gateway;
 
@@ -12,6 +13,7 @@ public sealed class Gateway(
     IGrainFactory grains,
     TimeProvider clock,
     RequestDispatcher dispatcher,
+    IConversationStore conversations,
     ILogger<Gateway> logger)
 {
     private readonly ConcurrentDictionary<Guid, DeviceSession> _sessions = new();
@@ -24,9 +26,14 @@ public sealed class Gateway(
 
     public RequestDispatcher Dispatcher { get; } = dispatcher;
 
+    /// <summary>The logs, read directly for catching up: replay never goes through (or waits for) a conversation's actor.</summary>
+    public IConversationStore Conversations { get; } = conversations;
+
     public ILogger Logger { get; } = logger;
 
     public int SessionCount => _sessions.Count;
+
+    public bool HasSession(Guid connectionId) => _sessions.ContainsKey(connectionId);
 
     internal void Add(DeviceSession session) => _sessions[session.Id] = session;
 

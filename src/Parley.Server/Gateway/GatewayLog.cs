@@ -19,4 +19,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Request {Kind} from device {AccountId}.{DeviceId} failed")]
     public static partial void RequestFailed(ILogger logger, Request.BodyOneofCase kind, Guid accountId, uint deviceId, Exception error);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Error, Message = "Connection {ConnectionId}: the writer failed")]
+    public static partial void PumpFailed(ILogger logger, Guid connectionId, Exception error);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Warning, Message = "Connection {ConnectionId}: renewing its registration failed")]
+    public static partial void RefreshFailed(ILogger logger, Guid connectionId, Exception error);
 }

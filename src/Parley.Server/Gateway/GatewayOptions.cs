@@ -37,6 +37,34 @@ public sealed class GatewayOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan CloseGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Entries per page when a device catches up from the store.</summary>
+    [Range(1, 10_000)]
+    public int SyncPageEntries { get; set; } = 256;
+
+    /// <summary>Entries sent to a device and not yet acknowledged before catching up pauses (flow control).</summary>
+    [Range(1, 1_000_000)]
+    public int SyncWindowEntries { get; set; } = 2048;
+
+    /// <summary>Largest frame of entries the node sends (more entries go into further frames).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxEntriesFrameBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Messages one account may send per second, over all its devices and connections to this node.</summary>
+    [Range(1, 1_000_000)]
+    public int SendRatePerSecond { get; set; } = 100;
+
+    /// <summary>Messages an account may send in a burst above its rate.</summary>
+    [Range(1, 1_000_000)]
+    public int SendBurst { get; set; } = 200;
+
+    /// <summary>Presence subscriptions one connection may hold.</summary>
+    [Range(0, 100_000)]
+    public int MaxPresenceSubscriptions { get; set; } = 512;
+
+    /// <summary>How often a connection renews its registration with its account's actor.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RegistrationRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (HeartbeatMinInterval > HeartbeatMaxInterval)

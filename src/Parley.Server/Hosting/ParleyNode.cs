@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Parley.Grains.Accounts;
+using Parley.Grains.Conversations;
 using Parley.Grains.Registration;
 using Parley.Server.Gateway;
 using Parley.Server.Http;
@@ -27,6 +28,7 @@ public static class ParleyNode
         AddValidatedOptions<GatewayOptions>(services, configuration, GatewayOptions.Section);
         AddValidatedOptions<AccountOptions>(services, configuration, AccountOptions.Section);
         AddValidatedOptions<RegistrationOptions>(services, configuration, RegistrationOptions.Section);
+        AddValidatedOptions<ConversationOptions>(services, configuration, ConversationOptions.Section);
         AddValidatedOptions<SiloOptions>(services, configuration, SiloOptions.Section);
 
         // The store opens before the silo starts (hosted services start in registration order).
@@ -51,6 +53,7 @@ public static class ParleyNode
         });
         services.AddHealthChecks().AddCheck<NodeReadiness>("node");
         services.AddGateway();
+        services.AddHostedService<RetentionSweeper>();
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
@@ -70,11 +73,37 @@ public static class ParleyNode
         where T : class =>
         services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
 
+    private static readonly HashSet<int> HandedOutPorts = [];
+
+    /// <summary>
+    /// A free port for the silo, below Linux's ephemeral range (32768+) so that outgoing connections
+    /// cannot take it between this check and the silo's bind, and never one this process handed out
+    /// already (tests start several nodes at once).
+    /// </summary>
     private static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOutPorts)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(20_000, 32_000);
+                if (!HandedOutPorts.Add(port))
+                {
+                    continue;
+                }
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // Taken by another process: try another.
+                }
+            }
+        }
+        throw new InvalidOperationException("No free port for the silo between 20000 and 32000; set Silo:Port.");
     }
 }
 

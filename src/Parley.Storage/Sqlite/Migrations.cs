@@ -32,6 +32,58 @@ internal static class Migrations
             PRIMARY KEY (account_id, device_id)
         ) WITHOUT ROWID;
         """,
+
+        // 2: conversations, their members, their logs and every device's position in them
+        """
+        CREATE TABLE conversations (
+            id              TEXT    NOT NULL PRIMARY KEY,
+            kind            INTEGER NOT NULL,
+            name            TEXT    NOT NULL DEFAULT '',
+            created_ms      INTEGER NOT NULL,
+            head_seq        INTEGER NOT NULL,
+            head_hlc        INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE members (
+            conversation_id TEXT    NOT NULL,
+            account_id      TEXT    NOT NULL,
+            role            INTEGER NOT NULL,
+            joined_seq      INTEGER NOT NULL,
+            left_seq        INTEGER,
+            delivered_seq   INTEGER NOT NULL DEFAULT 0,
+            read_seq        INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (conversation_id, account_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX members_by_account ON members (account_id, conversation_id);
+        CREATE TABLE entries (
+            conversation_id   TEXT    NOT NULL,
+            seq               INTEGER NOT NULL,
+            hlc               INTEGER NOT NULL,
+            sender_account    TEXT    NOT NULL,
+            sender_device     INTEGER NOT NULL,
+            client_message_id BLOB,
+            kind              INTEGER NOT NULL,
+            payload           BLOB,
+            per_device        INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (conversation_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX entries_by_client_message_id ON entries (conversation_id, sender_account, client_message_id);
+        CREATE TABLE device_payloads (
+            conversation_id TEXT    NOT NULL,
+            seq             INTEGER NOT NULL,
+            account_id      TEXT    NOT NULL,
+            device_id       INTEGER NOT NULL,
+            payload         BLOB    NOT NULL,
+            PRIMARY KEY (conversation_id, seq, account_id, device_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE device_cursors (
+            account_id      TEXT    NOT NULL,
+            device_id       INTEGER NOT NULL,
+            conversation_id TEXT    NOT NULL,
+            acked_seq       INTEGER NOT NULL,
+            PRIMARY KEY (account_id, device_id, conversation_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX device_cursors_by_conversation ON device_cursors (conversation_id);
+        """,
     ];
 
     public static int Latest => Steps.Length;

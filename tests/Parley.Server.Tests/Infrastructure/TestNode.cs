@@ -13,11 +13,8 @@ namespace Parley.Server.Tests.Infrastructure;
 /// its own SQLite file in a temporary folder. Settings are passed as command-line configuration,
 /// exactly as an operator would.
 /// </summary>
-public sealed class TestNode : IAsyncDisposable
+public sealed class TestNode : NodeEndpoint, IAsyncDisposable
 {
-    public const string TestCode = "123456";
-
-    private static int _phoneCounter;
     private readonly WebApplication _app;
     private readonly bool _ownsDataDirectory;
 
@@ -31,11 +28,9 @@ public sealed class TestNode : IAsyncDisposable
         Http = new HttpClient { BaseAddress = BaseAddress };
     }
 
-    public Uri BaseAddress { get; }
+    public override Uri BaseAddress { get; }
 
-    public Uri WebSocketAddress => new($"ws://{BaseAddress.Authority}/v1/ws");
-
-    public HttpClient Http { get; }
+    public override HttpClient Http { get; }
 
     public string DataDirectory { get; }
 
@@ -54,13 +49,17 @@ public sealed class TestNode : IAsyncDisposable
             ["urls"] = "http://127.0.0.1:0",
             ["environment"] = "Testing",
             ["Storage:DataDirectory"] = dataDirectory,
-            ["Registration:TestNumbers:0:Prefix"] = "+1555",
-            ["Registration:TestNumbers:0:Code"] = TestCode,
-            ["Registration:RequestsPerAddressPerMinute"] = "100000",
-            ["Registration:MinCodeRequestInterval"] = "00:00:00",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
         };
+        foreach (var (key, value) in DefaultSettings)
+        {
+            config[key] = value;
+        }
+        // PARLEY_TEST_LOG=Debug (or Information) shows the nodes' logs on the test run's output.
+        if (Environment.GetEnvironmentVariable("PARLEY_TEST_LOG") is { Length: > 0 } level)
+        {
+            config["Logging:LogLevel:Default"] = level;
+            config["Logging:LogLevel:Orleans"] = "Warning";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             config[key] = value;
@@ -68,29 +67,6 @@ public sealed class TestNode : IAsyncDisposable
         var app = ParleyNode.Build(config.Select(pair => $"--{pair.Key}={pair.Value}").ToArray());
         await app.StartAsync();
         return new TestNode(app, dataDirectory, owns);
-    }
-
-    /// <summary>A fresh test number (+1555…, which accepts <see cref="TestCode"/>), unique in this test run.</summary>
-    public static string NewPhoneNumber() => $"+1555{Interlocked.Increment(ref _phoneCounter):D7}";
-
-    /// <summary>Registers a new account through the real HTTP API and returns its first device's credentials.</summary>
-    public async Task<TestCredentials> RegisterAsync(string? phoneNumber = null)
-    {
-        phoneNumber ??= NewPhoneNumber();
-        var response = await Http.PostAsJsonAsync("/v1/registration/verify", new { phone_number = phoneNumber, code = TestCode, device_name = "test" });
-        await EnsureSuccessAsync(response);
-        return await TestCredentials.ReadAsync(response, phoneNumber);
-    }
-
-    /// <summary>Registers an account and connects its first device.</summary>
-    public async Task<WireClient> ConnectNewDeviceAsync() => await WireClient.ConnectDeviceAsync(this, await RegisterAsync());
-
-    public static async Task EnsureSuccessAsync(HttpResponseMessage response)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
     }
 
     public async Task StopAsync() => await _app.StopAsync();
