@@ -110,7 +110,7 @@ public sealed class LibsignalHarness : IAsyncLifetime
         {
             return response["result"]!.AsObject();
         }
-        throw new LibsignalException(response["error"]?.GetValue<string>() ?? "(no message)");
+        throw new LibsignalException(response["error"]?.GetValue<string>() ?? "(no message)", response["code"]?.GetValue<string>());
     }
 
     private string Stderr()
@@ -142,8 +142,12 @@ public sealed class LibsignalHarness : IAsyncLifetime
     }
 }
 
-/// <summary>An error libsignal raised inside the harness.</summary>
-public sealed class LibsignalException(string message) : Exception(message);
+/// <summary>An error libsignal raised inside the harness, with libsignal's error code name when it has one
+/// (for example "DuplicatedMessage", "UntrustedIdentity").</summary>
+public sealed class LibsignalException(string message, string? code) : Exception($"{message} [code: {code ?? "none"}]")
+{
+    public string? Code { get; } = code;
+}
 
 [CollectionDefinition("libsignal")]
 public sealed class LibsignalCollection : ICollectionFixture<LibsignalHarness>;

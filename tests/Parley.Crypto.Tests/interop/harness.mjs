@@ -243,7 +243,7 @@ lines.on('line', (line) => {
       const result = await op(request);
       process.stdout.write(JSON.stringify({ id: request.id, ok: true, result }) + '\n');
     } catch (e) {
-      process.stdout.write(JSON.stringify({ id: request?.id ?? null, ok: false, error: String(e?.message ?? e), code: e?.code ?? null }) + '\n');
+      process.stdout.write(JSON.stringify({ id: request?.id ?? null, ok: false, error: String(e?.message ?? e), code: e?.code === undefined ? null : (signal.ErrorCode[e.code] ?? String(e.code)) }) + '\n');
     }
   });
 });
