@@ -79,4 +79,16 @@ public sealed class PqxdhInteropTests(LibsignalHarness libsignal)
         Assert.Equal(exported.RootKey.ToByteArray(), root);
         Assert.Equal(exported.SenderChain.ChainKey.Key.ToByteArray(), chain);
     }
+
+    [Fact]
+    public async Task Parley_loads_libsignals_Kyber_secret_keys_and_both_ends_of_the_KEM_agree()
+    {
+        var bob = await LibsignalParty.CreateAsync(libsignal, "ls-bob");
+        var (bundle, secretKey) = await bob.BundleAsync();
+        var pair = KemKeyPair.FromSecretKey(secretKey);
+
+        Assert.Equal(bundle.KyberPreKey, pair.PublicKey);
+        var (secret, ciphertext) = bundle.KyberPreKey.Encapsulate();
+        Assert.Equal(secret, pair.Decapsulate(ciphertext));
+    }
 }

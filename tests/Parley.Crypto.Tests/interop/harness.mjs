@@ -88,6 +88,13 @@ class Stores {
   }
 }
 
+// libsignal's log (warnings and errors), kept so tests can see why it refused something.
+const logLines = [];
+signal.initLogger(signal.LogLevel.Warn, (level, target, file, line, message) => {
+  logLines.push(message);
+  if (logLines.length > 500) logLines.shift();
+});
+
 const parties = new Map();
 let nextPreKeyId = 1;
 
@@ -98,6 +105,8 @@ function party(name) {
 }
 
 const ops = {
+  'log.take': () => ({ lines: logLines.splice(0, logLines.length) }),
+
   'keys.generate': () => {
     const privateKey = signal.PrivateKey.generate();
     return { privateKey: b64(privateKey.serialize()), publicKey: b64(privateKey.getPublicKey().serialize()) };
