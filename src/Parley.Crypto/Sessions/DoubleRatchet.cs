@@ -51,9 +51,17 @@ internal static class DoubleRatchet
     {
         var ourOld = state.SenderChain.RatchetPrivateKey
             ?? throw new InvalidMessageException("The session has no sending ratchet key.");
-        var (rootAfterReceive, receiveChainKey) = RatchetKeys.RootStep(state.RootKey, ourOld, theirRatchetKey);
         var ourNew = KeyPair.Generate();
-        var (rootAfterSend, sendChainKey) = RatchetKeys.RootStep(rootAfterReceive, ourNew.PrivateKey, theirRatchetKey);
+        byte[] rootAfterReceive, receiveChainKey, rootAfterSend, sendChainKey;
+        try
+        {
+            (rootAfterReceive, receiveChainKey) = RatchetKeys.RootStep(state.RootKey, ourOld, theirRatchetKey);
+            (rootAfterSend, sendChainKey) = RatchetKeys.RootStep(rootAfterReceive, ourNew.PrivateKey, theirRatchetKey);
+        }
+        catch (InvalidKeyException e)
+        {
+            throw new InvalidMessageException("The message's ratchet key is unusable.", e);
+        }
 
         state.PreviousCounter = state.SenderChain.Index == 0 ? 0 : state.SenderChain.Index - 1;
         state.RootKey = rootAfterSend;

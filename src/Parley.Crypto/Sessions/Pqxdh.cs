@@ -57,16 +57,20 @@ internal static class Pqxdh
         {
             throw new InvalidMessageException("The PreKeySignalMessage's base key is not canonically encoded.");
         }
-        var parts = new List<byte[]>
+        var parts = new List<byte[]> { Discontinuity() };
+        try
         {
-            Discontinuity(),
-            ourSignedPreKey.PrivateKey.Agree(theirIdentity.PublicKey),
-            ourIdentity.PrivateKey.Agree(theirBaseKey),
-            ourSignedPreKey.PrivateKey.Agree(theirBaseKey),
-        };
-        if (ourOneTimePreKey is not null)
+            parts.Add(ourSignedPreKey.PrivateKey.Agree(theirIdentity.PublicKey));
+            parts.Add(ourIdentity.PrivateKey.Agree(theirBaseKey));
+            parts.Add(ourSignedPreKey.PrivateKey.Agree(theirBaseKey));
+            if (ourOneTimePreKey is not null)
+            {
+                parts.Add(ourOneTimePreKey.PrivateKey.Agree(theirBaseKey));
+            }
+        }
+        catch (InvalidKeyException e)
         {
-            parts.Add(ourOneTimePreKey.PrivateKey.Agree(theirBaseKey));
+            throw new InvalidMessageException("The PreKeySignalMessage carries an unusable identity or base key.", e);
         }
         parts.Add(ourKyberPreKey.Decapsulate(kyberCiphertext));
         return Derive(parts);

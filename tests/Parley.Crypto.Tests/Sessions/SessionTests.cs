@@ -290,4 +290,17 @@ public sealed class SessionTests
         Assert.Throws<UnsupportedVersionException>(() => PreKeySignalMessage.Deserialize(v3));
         Assert.Throws<InvalidMessageException>(() => SignalMessage.Deserialize([0x44, 1, 2]));
     }
+
+    [Fact]
+    public async Task A_message_with_a_small_order_ratchet_key_is_invalid_and_changes_nothing()
+    {
+        await EstablishAsync(_alice, _bob);
+        var genuine = (SignalMessage)await SendAsync(_alice, _bob, "genuine");
+        var state = (await _alice.Store.LoadSessionAsync(_bob.Address))!.Current!;
+        var smallOrder = PublicKey.Deserialize([PublicKey.TypeByte, .. new byte[32]]);
+        var forged = SignalMessage.Create(new byte[32], smallOrder, 0, 0, new byte[16], state.LocalIdentity, state.RemoteIdentity, [1, 1, 1, 0]);
+
+        await Assert.ThrowsAsync<InvalidMessageException>(async () => await _bob.CipherFor(_alice.Address).DecryptAsync(forged));
+        Assert.Equal(Utf8("genuine"), await _bob.CipherFor(_alice.Address).DecryptAsync(genuine));
+    }
 }
