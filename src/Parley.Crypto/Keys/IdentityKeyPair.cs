@@ -36,7 +36,8 @@ public sealed class IdentityKeyPair
         PrivateKey = ByteString.CopyFrom(PrivateKey.Serialize()),
     }.ToByteArray();
 
-    /// <exception cref="InvalidKeyException">The record is malformed or the halves do not match.</exception>
+    /// <exception cref="InvalidMessageException">The record does not parse.</exception>
+    /// <exception cref="InvalidKeyException">A key is malformed or the halves do not match.</exception>
     public static IdentityKeyPair Deserialize(byte[] serialized)
     {
         var proto = Records.Parse(IdentityKeyPairProto.Parser, serialized, "identity key pair");

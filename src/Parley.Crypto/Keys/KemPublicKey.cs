@@ -14,8 +14,6 @@ public sealed class KemPublicKey : IEquatable<KemPublicKey>
 
     internal KemPublicKey(byte[] key) => _key = key;
 
-    internal byte[] RawKey => _key;
-
     /// <exception cref="InvalidKeyException">Wrong type byte or length.</exception>
     public static KemPublicKey Deserialize(ReadOnlySpan<byte> serialized)
     {

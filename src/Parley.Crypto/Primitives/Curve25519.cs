@@ -142,25 +142,6 @@ internal static class Curve25519
         return ToLittleEndian(y);
     }
 
-    /// <summary>The inverse map: u = (1 + y) / (1 - y) mod p, ignoring the Edwards sign bit.</summary>
-    internal static byte[]? MontgomeryUFromEdwards(ReadOnlySpan<byte> edwardsPublic)
-    {
-        var encoded = edwardsPublic.ToArray();
-        encoded[31] &= 0x7F;
-        var y = FromLittleEndian(encoded);
-        if (y.CompareTo(FieldPrime) >= 0)
-        {
-            return null;
-        }
-        var denominator = BigInteger.One.Subtract(y).Mod(FieldPrime);
-        if (denominator.SignValue == 0)
-        {
-            return null;
-        }
-        var u = BigInteger.One.Add(y).Mod(FieldPrime).Multiply(denominator.ModInverse(FieldPrime)).Mod(FieldPrime);
-        return ToLittleEndian(u);
-    }
-
     private static readonly byte[] NonceDomain = CreateNonceDomain();
 
     private static byte[] CreateNonceDomain()
