@@ -7,7 +7,7 @@ namespace Parley.Crypto.Tests.Support;
 
 /// <summary>
 /// The real libsignal 0.103 (npm @signalapp/libsignal-client), driven through
-/// tests/Parley.Crypto.Tests/interop/harness.mjs over JSON lines. Started once for the whole
+/// tests/Parley.Crypto.Tests/libsignal-harness/harness.mjs over JSON lines. Started once for the whole
 /// "libsignal" test collection. If Node or the npm package is missing, every interop test fails
 /// with a message that says how to install it.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class LibsignalHarness : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var folder = Path.Combine(RepositoryRoot.Find(), "tests", "Parley.Crypto.Tests", "interop");
+        var folder = Path.Combine(RepositoryRoot.Find(), "tests", "Parley.Crypto.Tests", "libsignal-harness");
         var package = Path.Combine(folder, "node_modules", "@signalapp", "libsignal-client", "package.json");
         if (!File.Exists(package))
         {
