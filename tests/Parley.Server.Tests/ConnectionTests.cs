@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using Google.Protobuf;
 using Parley.Protocol;
-using Parley.Server.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 

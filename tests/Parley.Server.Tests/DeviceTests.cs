@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Parley.Protocol;
-using Parley.Server.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 

@@ -1,5 +1,5 @@
 using Parley.Protocol;
-using Parley.Server.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Protocol;
-using Parley.Server.Tests.Infrastructure;
+using Parley.Testing;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Server.Tests;

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Parley.Protocol;
-using Parley.Server.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
@@ -127,7 +127,7 @@ public sealed class MessagingTests : IAsyncLifetime
     {
         var aliceCredentials = await _node.RegisterAsync();
         await using var alicePhone = await WireClient.ConnectDeviceAsync(_node, aliceCredentials);
-        var laptop = await LinkAsync(alicePhone);
+        var laptop = await _node.LinkDeviceAsync(alicePhone);
         await using var aliceLaptop = await WireClient.ConnectDeviceAsync(_node, laptop);
         await using var bob = await _node.ConnectNewDeviceAsync();
 
@@ -143,7 +143,7 @@ public sealed class MessagingTests : IAsyncLifetime
         await using var alice = await _node.ConnectNewDeviceAsync();
         var bobCredentials = await _node.RegisterAsync();
         await using var bobPhone = await WireClient.ConnectDeviceAsync(_node, bobCredentials);
-        var bobLaptopCredentials = await LinkAsync(bobPhone);
+        var bobLaptopCredentials = await _node.LinkDeviceAsync(bobPhone);
         await using var bobLaptop = await WireClient.ConnectDeviceAsync(_node, bobLaptopCredentials);
 
         await alice.SendMessageAsync(peer: bobCredentials.AccountId, devicePayloads:
@@ -195,14 +195,5 @@ public sealed class MessagingTests : IAsyncLifetime
 
         Assert.Equal(ErrorCode.LimitExceeded, tooBig.Error.Code);
         Assert.Equal(ErrorCode.NotFound, nobody.Error.Code);
-    }
-
-    private async Task<TestCredentials> LinkAsync(WireClient primary)
-    {
-        var code = (await primary.RequestAsync(new Request { CreateLinkCode = new CreateLinkCode() })).LinkCode.Code;
-        var response = await _node.Http.PostAsync("/v1/devices/link",
-            System.Net.Http.Json.JsonContent.Create(new { code, device_name = "laptop" }));
-        await TestNode.EnsureSuccessAsync(response);
-        return await TestCredentials.ReadAsync(response, primary.Credentials!.PhoneNumber);
     }
 }

@@ -1,5 +1,5 @@
 using Parley.Protocol;
-using Parley.Server.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
@@ -18,9 +18,9 @@ public sealed class PresenceAndTypingTests : IAsyncLifetime
     {
         var aliceCredentials = await _node.RegisterAsync();
         await using var alice = await WireClient.ConnectDeviceAsync(_node, aliceCredentials);
-        await using var aliceLaptop = await WireClient.ConnectDeviceAsync(_node, await LinkAsync(alice));
+        await using var aliceLaptop = await WireClient.ConnectDeviceAsync(_node, await _node.LinkDeviceAsync(alice));
         await using var bob = await _node.ConnectNewDeviceAsync();
-        await using var bobTablet = await WireClient.ConnectDeviceAsync(_node, await LinkAsync(bob));
+        await using var bobTablet = await WireClient.ConnectDeviceAsync(_node, await _node.LinkDeviceAsync(bob));
         await using var carol = await _node.ConnectNewDeviceAsync();
         await using var outsider = await _node.ConnectNewDeviceAsync();
         var group = await GroupTests.CreateGroupAsync(alice, "typing", [bob, carol]);
@@ -139,12 +139,4 @@ public sealed class PresenceAndTypingTests : IAsyncLifetime
     }
 
     private static Request Subscribe(string accountId) => new() { SubscribePresence = new SubscribePresence { AccountIds = { accountId } } };
-
-    private async Task<TestCredentials> LinkAsync(WireClient primary)
-    {
-        var code = (await primary.RequestAsync(new Request { CreateLinkCode = new CreateLinkCode() })).LinkCode.Code;
-        var response = await _node.Http.PostAsync("/v1/devices/link", System.Net.Http.Json.JsonContent.Create(new { code, device_name = "second" }));
-        await TestNode.EnsureSuccessAsync(response);
-        return await TestCredentials.ReadAsync(response, primary.Credentials!.PhoneNumber);
-    }
 }

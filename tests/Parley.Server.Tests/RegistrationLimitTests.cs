@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Parley.Server.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Hosting;
 
-namespace Parley.Server.Tests.Infrastructure;
+namespace Parley.Testing;
 
 /// <summary>
 /// A real Parley node, in this process: Kestrel on a random 127.0.0.1 port, its own Orleans silo and
@@ -34,19 +34,22 @@ public sealed class TestNode : NodeEndpoint, IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    public int Port => BaseAddress.Port;
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>
     /// Starts a node. <paramref name="settings"/> override the test defaults ("Section:Key" = value).
-    /// Pass <paramref name="dataDirectory"/> to reopen an earlier node's data.
+    /// Pass <paramref name="dataDirectory"/> (and <paramref name="port"/>) to start again where an
+    /// earlier node stopped, as a restart would.
     /// </summary>
-    public static async Task<TestNode> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
+    public static async Task<TestNode> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null, int port = 0)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("parley-test-").FullName;
         var config = new Dictionary<string, string>
         {
-            ["urls"] = "http://127.0.0.1:0",
+            ["urls"] = $"http://127.0.0.1:{port}",
             ["environment"] = "Testing",
             ["Storage:DataDirectory"] = dataDirectory,
         };
@@ -76,7 +79,7 @@ public sealed class TestNode : NodeEndpoint, IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        if (_ownsDataDirectory)
+        if (_ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

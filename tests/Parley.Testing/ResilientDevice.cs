@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Parley.Protocol;
 
-namespace Parley.Server.Tests.Infrastructure;
+namespace Parley.Testing;
 
 /// <summary>
 /// A device that behaves like a real client across outages: it reconnects until the node is back,

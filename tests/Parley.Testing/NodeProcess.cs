@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Parley.Server.Tests.Infrastructure;
+namespace Parley.Testing;
 
 /// <summary>
 /// A node in a separate process (the built Parley.Server.dll run with `dotnet`), so that a test can

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 
-namespace Parley.Server.Tests.Infrastructure;
+namespace Parley.Testing;
 
 /// <summary>A running node as tests reach it: its addresses, and registration through its real HTTP API.</summary>
 public abstract class NodeEndpoint

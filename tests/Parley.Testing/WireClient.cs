@@ -4,7 +4,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Protocol;
 
-namespace Parley.Server.Tests.Infrastructure;
+namespace Parley.Testing;
 
 /// <summary>
 /// A bare protocol client over a real WebSocket, for tests that speak the wire protocol directly:
