@@ -127,8 +127,11 @@ public interface IConversationStore
     /// </summary>
     Task AppendAsync(LogEntry entry, NewConversation? created, IReadOnlyList<MemberRecord> memberChanges);
 
-    /// <summary>A sender's earlier entry with this client message id, for retries older than the actor remembers.</summary>
-    Task<RecentEntry?> FindByClientMessageIdAsync(string conversationId, Guid sender, byte[] clientMessageId);
+    /// <summary>
+    /// A sender's earlier entry with this client message id after <paramref name="afterSeq"/>, for
+    /// retries older than the actor remembers. Costs a scan of those entries: keep the range bounded.
+    /// </summary>
+    Task<RecentEntry?> FindByClientMessageIdAsync(string conversationId, Guid sender, byte[] clientMessageId, ulong afterSeq);
 
     /// <summary>Saves device cursors and member watermarks (receipts) in one commit.</summary>
     Task SavePositionsAsync(string conversationId, IReadOnlyList<DeviceCursor> cursors, IReadOnlyList<MemberRecord> watermarks);

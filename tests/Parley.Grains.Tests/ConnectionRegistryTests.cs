@@ -28,7 +28,7 @@ public class ConnectionRegistryTests
         registry.TryAdd(1, Guid.NewGuid(), "b", 5);
         registry.TryAdd(2, Guid.NewGuid(), "c", 5);
 
-        Assert.Equal(["a", "b"], registry.RemoveDevice(1));
+        Assert.Equal(["a", "b"], registry.RemoveDevice(1).Select(c => c.Connection));
         Assert.False(registry.IsOnline(1));
         Assert.True(registry.IsOnline(2));
         Assert.Equal(1, registry.Count);

@@ -67,7 +67,7 @@ public sealed class LimitsAndRetentionTests
     private static long CountEntries(TestNode node, string conversation) =>
         node.Services.GetRequiredService<SqliteDatabase>().Read(c =>
         {
-            using var command = new SqliteCommand("SELECT count(*) FROM entries WHERE conversation_id = $c", c);
+            using var command = new SqliteCommand("SELECT count(*) FROM entries e JOIN conversations v ON v.key = e.conversation WHERE v.id = $c", c);
             command.Parameters.AddWithValue("$c", conversation);
             return (long)command.ExecuteScalar()!;
         });

@@ -113,8 +113,15 @@ public class ConversationStoreTests
         var id = Guid.NewGuid().ToByteArray();
         await store.AppendAsync(Entry("d_f", 1, Alice) with { ClientMessageId = id }, new NewConversation(ConversationKind.Direct, "", 1), [Member(Alice), Member(Bob)]);
 
-        Assert.Equal(1ul, (await store.FindByClientMessageIdAsync("d_f", Alice, id))!.Seq);
-        Assert.Null(await store.FindByClientMessageIdAsync("d_f", Bob, id));
+        for (ulong seq = 2; seq <= 5; seq++)
+        {
+            await store.AppendAsync(Entry("d_f", seq, Alice), null, []);
+        }
+
+        Assert.Equal(1ul, (await store.FindByClientMessageIdAsync("d_f", Alice, id, afterSeq: 0))!.Seq);
+        Assert.Null(await store.FindByClientMessageIdAsync("d_f", Bob, id, afterSeq: 0));
+        Assert.Null(await store.FindByClientMessageIdAsync("d_f", Alice, id, afterSeq: 1)); // beyond the lookback
+        Assert.Null(await store.FindByClientMessageIdAsync("d_unknown", Alice, id, afterSeq: 0));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace Parley.Grains.Accounts;
 
 public sealed class AccountGrain(
     IAccountStore store,
+    LocalConnections local,
     IOptions<AccountOptions> options,
     TimeProvider clock,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
@@ -120,18 +121,18 @@ public sealed class AccountGrain(
 
     public Task Deliver(LogEntry entry)
     {
-        foreach (var (_, connection) in _connections.All())
+        foreach (var (_, id, connection) in _connections.All())
         {
-            connection.Deliver(entry);
+            local.Resolve(id, connection).Deliver(entry);
         }
         return Task.CompletedTask;
     }
 
     public Task Push(Immutable<byte[]> frame)
     {
-        foreach (var (_, connection) in _connections.All())
+        foreach (var (_, id, connection) in _connections.All())
         {
-            connection.Push(frame);
+            local.Resolve(id, connection).Push(frame);
         }
         return Task.CompletedTask;
     }
@@ -189,9 +190,9 @@ public sealed class AccountGrain(
             LastSeenMs = (ulong)state.LastSeenMs,
             LastSeenHidden = state.LastSeenHidden,
         }));
-        foreach (var watcher in _presenceWatchers.Values)
+        foreach (var (id, watcher) in _presenceWatchers)
         {
-            watcher.Push(frame);
+            local.Resolve(id, watcher).Push(frame);
         }
     }
 
@@ -240,9 +241,9 @@ public sealed class AccountGrain(
     private void CloseConnections(uint deviceId, ConnectionCloseReason reason)
     {
         var wasOnline = _connections.AnyOnline;
-        foreach (var connection in _connections.RemoveDevice(deviceId))
+        foreach (var (id, connection) in _connections.RemoveDevice(deviceId))
         {
-            connection.Close(reason);
+            local.Resolve(id, connection).Close(reason);
         }
         if (wasOnline && !_connections.AnyOnline)
         {

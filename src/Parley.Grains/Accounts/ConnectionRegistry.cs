@@ -47,19 +47,27 @@ public sealed class ConnectionRegistry<TConnection>
     }
 
     /// <summary>Removes and returns every connection of a device.</summary>
-    public IReadOnlyList<TConnection> RemoveDevice(uint deviceId)
+    public IReadOnlyList<(Guid Id, TConnection Connection)> RemoveDevice(uint deviceId)
     {
         if (!_byDevice.Remove(deviceId, out var list))
         {
             return [];
         }
         Count -= list.Count;
-        return list.ConvertAll(c => c.Connection);
+        return list;
     }
 
     public IEnumerable<TConnection> Of(uint deviceId) =>
         _byDevice.TryGetValue(deviceId, out var list) ? list.Select(c => c.Connection) : [];
 
-    public IEnumerable<(uint DeviceId, TConnection Connection)> All() =>
-        _byDevice.SelectMany(pair => pair.Value.Select(c => (pair.Key, c.Connection)));
+    public IEnumerable<(uint DeviceId, Guid ConnectionId, TConnection Connection)> All()
+    {
+        foreach (var (deviceId, list) in _byDevice)
+        {
+            foreach (var (id, connection) in list)
+            {
+                yield return (deviceId, id, connection);
+            }
+        }
+    }
 }

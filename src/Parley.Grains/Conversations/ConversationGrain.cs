@@ -21,6 +21,7 @@ namespace Parley.Grains.Conversations;
 public sealed partial class ConversationGrain(
     IConversationStore store,
     IAccountStore accounts,
+    Actors actors,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationGrain> logger) : Grain, IConversationGrain
@@ -159,7 +160,7 @@ public sealed partial class ConversationGrain(
         {
             if (member.AccountId != account)
             {
-                GrainFactory.GetGrain<IAccountGrain>(member.AccountId).Push(frame);
+                actors.Account(member.AccountId).Push(frame);
             }
         }
         return Task.FromResult(ConversationError.None);
@@ -171,7 +172,8 @@ public sealed partial class ConversationGrain(
         var original = _conversation.FindDuplicate(command.Sender, command.ClientMessageId);
         if (original is null && command.Retry)
         {
-            original = await store.FindByClientMessageIdAsync(Id, command.Sender, command.ClientMessageId)
+            var lookback = (ulong)Options.RetryLookback;
+            original = await store.FindByClientMessageIdAsync(Id, command.Sender, command.ClientMessageId, _conversation.Head > lookback ? _conversation.Head - lookback : 0)
                 ?? _conversation.FindDuplicate(command.Sender, command.ClientMessageId); // appended while we looked
         }
         if (original is null)
@@ -223,7 +225,7 @@ public sealed partial class ConversationGrain(
     {
         foreach (var account in _conversation.AudienceOf(entry.Seq))
         {
-            GrainFactory.GetGrain<IAccountGrain>(account).Deliver(entry.ForAccount(account));
+            actors.Account(account).Deliver(entry.ForAccount(account));
         }
     }
 
@@ -240,6 +242,8 @@ public sealed partial class ConversationGrain(
 
     private async Task FlushLoopAsync()
     {
+        // Let acknowledgements gather for a moment: one write (and one receipt) then covers many.
+        await Task.Delay(Options.ReceiptFlushDelay);
         while (_positions.TakeBatch() is { } batch)
         {
             try
@@ -250,7 +254,7 @@ public sealed partial class ConversationGrain(
                     var immutable = new Immutable<byte[]>(frame);
                     foreach (var account in recipients)
                     {
-                        _ = GrainFactory.GetGrain<IAccountGrain>(account).Push(immutable);
+                        _ = actors.Account(account).Push(immutable);
                     }
                 }
                 batch.Done.TrySetResult();

@@ -21,6 +21,14 @@ public sealed class ConversationOptions
     [Range(16, 1_000_000)]
     public int DedupWindow { get; set; } = 512;
 
+    /// <summary>How far back (in entries) a send marked as a retry is looked for in the store.</summary>
+    [Range(0, 100_000_000)]
+    public int RetryLookback { get; set; } = 100_000;
+
+    /// <summary>How long acknowledgements gather before a conversation writes its cursors and sends its receipts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan ReceiptFlushDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long a typing indicator shows unless refreshed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan TypingExpiry { get; set; } = TimeSpan.FromSeconds(5);

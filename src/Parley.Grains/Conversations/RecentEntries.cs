@@ -9,22 +9,25 @@ namespace Parley.Grains.Conversations;
 /// </summary>
 public sealed class RecentEntries(int capacity)
 {
-    private readonly Queue<RecentEntry> _window = new(capacity);
+    // Entries have consecutive seqs, so the window is a ring indexed by seq: any seq in it is one lookup.
+    private readonly RecentEntry?[] _ring = new RecentEntry?[capacity];
     private readonly Dictionary<(Guid Sender, ClientMessageKey Id), RecentEntry> _byClientId = [];
 
-    public int Count => _window.Count;
+    public int Count { get; private set; }
 
     public void Add(RecentEntry entry)
     {
-        if (_window.Count == capacity)
+        var slot = (int)(entry.Seq % (ulong)_ring.Length);
+        if (_ring[slot] is { } oldest && oldest.ClientMessageId is { } oldId
+            && _byClientId.TryGetValue((oldest.SenderAccount, new ClientMessageKey(oldId)), out var indexed) && indexed.Seq == oldest.Seq)
         {
-            var oldest = _window.Dequeue();
-            if (oldest.ClientMessageId is { } oldId && _byClientId.TryGetValue((oldest.SenderAccount, new ClientMessageKey(oldId)), out var indexed) && indexed.Seq == oldest.Seq)
-            {
-                _byClientId.Remove((oldest.SenderAccount, new ClientMessageKey(oldId)));
-            }
+            _byClientId.Remove((oldest.SenderAccount, new ClientMessageKey(oldId)));
         }
-        _window.Enqueue(entry);
+        if (_ring[slot] is null)
+        {
+            Count++;
+        }
+        _ring[slot] = entry;
         if (entry.ClientMessageId is { } id)
         {
             _byClientId.TryAdd((entry.SenderAccount, new ClientMessageKey(id)), entry);
@@ -40,14 +43,14 @@ public sealed class RecentEntries(int capacity)
         {
             return [];
         }
-        if (_window.Count == 0 || _window.Peek().Seq > after + 1)
-        {
-            return null;
-        }
         var senders = new HashSet<Guid>();
-        foreach (var entry in _window)
+        for (var seq = after + 1; seq <= upTo; seq++)
         {
-            if (entry.Seq > after && entry.Seq <= upTo && entry.SenderAccount != except)
+            if (_ring[(int)(seq % (ulong)_ring.Length)] is not { } entry || entry.Seq != seq)
+            {
+                return null; // older than the window remembers
+            }
+            if (entry.SenderAccount != except)
             {
                 senders.Add(entry.SenderAccount);
             }

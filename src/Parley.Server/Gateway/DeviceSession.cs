@@ -75,6 +75,7 @@ public sealed partial class DeviceSession : IDeviceConnection
     public async Task RunAsync()
     {
         _gateway.Add(this);
+        GatewayMetrics.Connections.Add(1);
         GatewayLog.Opened(_gateway.Logger, Id, _remote);
         var pumping = PumpAsync();
         try
@@ -91,6 +92,7 @@ public sealed partial class DeviceSession : IDeviceConnection
             await pumping;
             await UnregisterAsync();
             _gateway.Remove(this);
+            GatewayMetrics.Connections.Add(-1);
             GatewayLog.Closed(_gateway.Logger, Id, _closeStatus, _closeReason);
         }
     }
@@ -176,6 +178,7 @@ public sealed partial class DeviceSession : IDeviceConnection
     {
         if (!_outbound.Writer.TryWrite(item) && !IsClosing)
         {
+            GatewayMetrics.SlowConsumers.Add(1);
             Fail(ErrorCode.SlowConsumer, "the connection fell too far behind; reconnect and resume from your cursors");
         }
     }
@@ -265,7 +268,8 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
         _tokenHash = DeviceToken.Hash(credentials.Token.Span);
         Reference = _gateway.Grains.CreateObjectReference<IDeviceConnection>(this);
-        var outcome = await _gateway.Grains.GetGrain<IAccountGrain>(accountId).Connect(credentials.DeviceId, _tokenHash, Id, Reference);
+        _gateway.LocalConnections.Add(Id, this);
+        var outcome = await _gateway.Actors.Account(accountId).Connect(credentials.DeviceId, _tokenHash, Id, Reference);
         switch (outcome)
         {
             case ConnectOutcome.Unauthenticated:
@@ -310,14 +314,12 @@ public sealed partial class DeviceSession : IDeviceConnection
 
     private void Acknowledge(Ack ack)
     {
-        var identity = Identity!;
         foreach (var cursor in ack.Cursors)
         {
             if (!ConversationIds.IsWellFormed(cursor.ConversationId))
             {
                 continue; // an ack for something that cannot exist changes nothing
             }
-            _ = _gateway.Grains.GetGrain<IConversationGrain>(cursor.ConversationId).Ack(identity.AccountId, identity.DeviceId, cursor.Seq);
             lock (_acks)
             {
                 _acks[cursor.ConversationId] = Math.Max(cursor.Seq, _acks.GetValueOrDefault(cursor.ConversationId));
@@ -331,14 +333,20 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
     }
 
+    /// <summary>
+    /// Applies the acknowledgements received since the last call: to the feed (flow control) and,
+    /// one call per conversation however many acks arrived, to the conversations' actors.
+    /// </summary>
     private void TakeAcks()
     {
         Volatile.Write(ref _acksSignalled, 0);
+        var identity = Identity!;
         lock (_acks)
         {
             foreach (var (conversationId, seq) in _acks)
             {
                 _feed.OnAck(conversationId, seq);
+                _ = _gateway.Actors.Conversation(conversationId).Ack(identity.AccountId, identity.DeviceId, seq);
             }
             _acks.Clear();
         }
@@ -387,6 +395,7 @@ public sealed partial class DeviceSession : IDeviceConnection
             var response = await _gateway.Dispatcher.DispatchAsync(this, request);
             response.Id = request.Id;
             Send(new ServerFrame { Response = response });
+            GatewayMetrics.Requests.Add(1);
         }
         finally
         {
@@ -434,6 +443,7 @@ public sealed partial class DeviceSession : IDeviceConnection
                         await WriteBytesAsync(item.Bytes!, item.Bytes!.Length);
                     }
                 }
+                GatewayMetrics.EntriesLive.Add(batch.Count);
                 await WriteEntriesAsync(batch);
                 TakeAcks();
                 await CatchUpAsync();
@@ -464,6 +474,7 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
         while (!IsClosing && _feed.NextWork() is { } work)
         {
+            GatewayMetrics.StoreReads.Add(1);
             if (work.Kind == FeedWorkKind.ResolvePosition)
             {
                 var positions = await _gateway.Conversations.GetSyncPositionsAsync(
@@ -473,6 +484,7 @@ public sealed partial class DeviceSession : IDeviceConnection
             }
             var page = await _gateway.Conversations.ReadAsync(identity.AccountId, identity.DeviceId, work.ConversationId, work.AfterSeq, work.Limit);
             var send = _feed.OnPage(work.ConversationId, page, work.Limit);
+            GatewayMetrics.EntriesReplayed.Add(send.Count);
             await WriteEntriesAsync(send as List<LogEntry> ?? [.. send]);
         }
         if (_feed.TakeCaughtUp())
@@ -603,7 +615,7 @@ public sealed partial class DeviceSession : IDeviceConnection
             {
                 return;
             }
-            var outcome = await _gateway.Grains.GetGrain<IAccountGrain>(identity.AccountId).Connect(identity.DeviceId, _tokenHash, Id, Reference);
+            var outcome = await _gateway.Actors.Account(identity.AccountId).Connect(identity.DeviceId, _tokenHash, Id, Reference);
             if (outcome == ConnectOutcome.Unauthenticated)
             {
                 Fail(ErrorCode.DeviceRevoked, "this device has been revoked");
@@ -616,7 +628,7 @@ public sealed partial class DeviceSession : IDeviceConnection
             }
             foreach (var target in targets)
             {
-                await _gateway.Grains.GetGrain<IAccountGrain>(target).WatchPresence(Id, Reference);
+                await _gateway.Actors.Account(target).WatchPresence(Id, Reference);
             }
         }
         catch (Exception error)
@@ -633,7 +645,8 @@ public sealed partial class DeviceSession : IDeviceConnection
     {
         if (Identity is { } identity)
         {
-            await _gateway.Grains.GetGrain<IAccountGrain>(identity.AccountId).Disconnect(identity.DeviceId, Id);
+            TakeAcks(); // the last acknowledgements still reach the conversations
+            await _gateway.Actors.Account(identity.AccountId).Disconnect(identity.DeviceId, Id);
             Guid[] targets;
             lock (_presenceTargets)
             {
@@ -641,11 +654,12 @@ public sealed partial class DeviceSession : IDeviceConnection
             }
             foreach (var target in targets)
             {
-                _ = _gateway.Grains.GetGrain<IAccountGrain>(target).UnwatchPresence(Id);
+                _ = _gateway.Actors.Account(target).UnwatchPresence(Id);
             }
         }
         if (Reference is not null)
         {
+            _gateway.LocalConnections.Remove(Id);
             _gateway.Grains.DeleteObjectReference<IDeviceConnection>(Reference);
         }
     }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Parley.Grains;
+using Parley.Grains.Accounts;
 using Parley.Storage;
 
 namespace Parley.Server.Gateway;
@@ -11,6 +13,8 @@ namespace Parley.Server.Gateway;
 public sealed class Gateway(
     IOptions<GatewayOptions> options,
     IGrainFactory grains,
+    Actors actors,
+    LocalConnections localConnections,
     TimeProvider clock,
     RequestDispatcher dispatcher,
     IConversationStore conversations,
@@ -20,7 +24,13 @@ public sealed class Gateway(
 
     public GatewayOptions Options { get; } = options.Value;
 
+    /// <summary>For making object references to sessions.</summary>
     public IGrainFactory Grains { get; } = grains;
+
+    public Actors Actors { get; } = actors;
+
+    /// <summary>Where account actors find this node's sessions, to call them without an Orleans message.</summary>
+    public LocalConnections LocalConnections { get; } = localConnections;
 
     public TimeProvider Clock { get; } = clock;
 

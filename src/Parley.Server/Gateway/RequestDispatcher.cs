@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using Parley.Grains;
 using Parley.Grains.Accounts;
 using Parley.Grains.Conversations;
 using Parley.Protocol;
@@ -14,7 +15,7 @@ namespace Parley.Server.Gateway;
 /// wrong; any other exception becomes an INTERNAL error and is logged.
 /// </summary>
 public sealed partial class RequestDispatcher(
-    IGrainFactory grains,
+    Actors actors,
     IConversationStore conversations,
     IAccountStore accounts,
     IOptions<AccountOptions> accountOptions,
@@ -101,11 +102,11 @@ public sealed partial class RequestDispatcher(
 
     public void Dispose() => _sendLimiter.Dispose();
 
-    private IAccountGrain Account(SessionIdentity caller) => grains.GetGrain<IAccountGrain>(caller.AccountId);
+    private IAccountGrain Account(SessionIdentity caller) => actors.Account(caller.AccountId);
 
-    private IAccountGrain Account(Guid accountId) => grains.GetGrain<IAccountGrain>(accountId);
+    private IAccountGrain Account(Guid accountId) => actors.Account(accountId);
 
-    private IConversationGrain Conversation(string conversationId) => grains.GetGrain<IConversationGrain>(conversationId);
+    private IConversationGrain Conversation(string conversationId) => actors.Conversation(conversationId);
 
     private static RequestException Invalid(string message) => new(ErrorCode.InvalidRequest, message);
 

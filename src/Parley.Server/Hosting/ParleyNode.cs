@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
+using Parley.Grains;
 using Parley.Grains.Accounts;
 using Parley.Grains.Conversations;
 using Parley.Grains.Registration;
@@ -44,6 +45,8 @@ public static class ParleyNode
             serviceId: silo.ServiceId,
             clusterId: silo.ClusterId));
 
+        services.AddSingleton<Actors>();
+        services.AddSingleton<LocalConnections>();
         services.AddSingleton<ISmsSender, LoggingSmsSender>();
         services.AddRegistrationRateLimits();
         services.ConfigureHttpJsonOptions(json =>

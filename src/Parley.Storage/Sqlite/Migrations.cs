@@ -10,12 +10,15 @@ namespace Parley.Storage.Sqlite;
 /// </summary>
 internal static class Migrations
 {
+    // Ids of accounts are 16-byte blobs (Guid.ToByteArray); conversations are referred to inside the
+    // database by an integer key, their string id appearing once, in the conversations table: the log's
+    // rows and indexes stay small, which is what makes appends cheap.
     private static readonly string[] Steps =
     [
         // 1: accounts and devices
         """
         CREATE TABLE accounts (
-            id              TEXT    NOT NULL PRIMARY KEY,
+            id              BLOB    NOT NULL PRIMARY KEY,
             phone_number    TEXT    NOT NULL UNIQUE,
             created_ms      INTEGER NOT NULL,
             hide_last_seen  INTEGER NOT NULL DEFAULT 0,
@@ -23,7 +26,7 @@ internal static class Migrations
             next_device_id  INTEGER NOT NULL
         );
         CREATE TABLE devices (
-            account_id      TEXT    NOT NULL REFERENCES accounts(id),
+            account_id      BLOB    NOT NULL,
             device_id       INTEGER NOT NULL,
             name            TEXT    NOT NULL,
             token_hash      BLOB    NOT NULL,
@@ -36,53 +39,53 @@ internal static class Migrations
         // 2: conversations, their members, their logs and every device's position in them
         """
         CREATE TABLE conversations (
-            id              TEXT    NOT NULL PRIMARY KEY,
+            key             INTEGER PRIMARY KEY,
+            id              TEXT    NOT NULL UNIQUE,
             kind            INTEGER NOT NULL,
             name            TEXT    NOT NULL DEFAULT '',
             created_ms      INTEGER NOT NULL,
             head_seq        INTEGER NOT NULL,
             head_hlc        INTEGER NOT NULL
-        ) WITHOUT ROWID;
+        );
         CREATE TABLE members (
-            conversation_id TEXT    NOT NULL,
-            account_id      TEXT    NOT NULL,
+            conversation    INTEGER NOT NULL,
+            account_id      BLOB    NOT NULL,
             role            INTEGER NOT NULL,
             joined_seq      INTEGER NOT NULL,
             left_seq        INTEGER,
             delivered_seq   INTEGER NOT NULL DEFAULT 0,
             read_seq        INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (conversation_id, account_id)
+            PRIMARY KEY (conversation, account_id)
         ) WITHOUT ROWID;
-        CREATE INDEX members_by_account ON members (account_id, conversation_id);
+        CREATE INDEX members_by_account ON members (account_id, conversation);
         CREATE TABLE entries (
-            conversation_id   TEXT    NOT NULL,
+            conversation      INTEGER NOT NULL,
             seq               INTEGER NOT NULL,
             hlc               INTEGER NOT NULL,
-            sender_account    TEXT    NOT NULL,
+            sender_account    BLOB    NOT NULL,
             sender_device     INTEGER NOT NULL,
             client_message_id BLOB,
             kind              INTEGER NOT NULL,
             payload           BLOB,
-            per_device        INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (conversation_id, seq)
-        ) WITHOUT ROWID;
-        CREATE INDEX entries_by_client_message_id ON entries (conversation_id, sender_account, client_message_id);
+            per_device        INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX entries_by_seq ON entries (conversation, seq);
         CREATE TABLE device_payloads (
-            conversation_id TEXT    NOT NULL,
+            conversation    INTEGER NOT NULL,
             seq             INTEGER NOT NULL,
-            account_id      TEXT    NOT NULL,
+            account_id      BLOB    NOT NULL,
             device_id       INTEGER NOT NULL,
             payload         BLOB    NOT NULL,
-            PRIMARY KEY (conversation_id, seq, account_id, device_id)
+            PRIMARY KEY (conversation, seq, account_id, device_id)
         ) WITHOUT ROWID;
         CREATE TABLE device_cursors (
-            account_id      TEXT    NOT NULL,
+            account_id      BLOB    NOT NULL,
             device_id       INTEGER NOT NULL,
-            conversation_id TEXT    NOT NULL,
+            conversation    INTEGER NOT NULL,
             acked_seq       INTEGER NOT NULL,
-            PRIMARY KEY (account_id, device_id, conversation_id)
+            PRIMARY KEY (account_id, device_id, conversation)
         ) WITHOUT ROWID;
-        CREATE INDEX device_cursors_by_conversation ON device_cursors (conversation_id);
+        CREATE INDEX device_cursors_by_conversation ON device_cursors (conversation);
         """,
     ];
 

@@ -12,4 +12,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "A commit of {Count} write operations failed; every one of them was reported failed")]
     public static partial void CommitFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "A WAL checkpoint failed; it is tried again shortly")]
+    public static partial void CheckpointFailed(ILogger logger, Exception error);
 }

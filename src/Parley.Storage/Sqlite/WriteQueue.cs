@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -16,7 +18,10 @@ public sealed class WriteQueue : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly ILogger _logger;
     private readonly Channel<WriteOperation> _queue;
-    private readonly Task _loop;
+    private readonly Thread _thread;
+    private readonly Histogram<int> _batchSize;
+    private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<double> _syncDuration;
 
     internal WriteQueue(SqliteConnection connection, int maxBatch, int capacity, ILogger logger)
     {
@@ -28,7 +33,14 @@ public sealed class WriteQueue : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Run(RunAsync);
+        _batchSize = StorageMetrics.Meter.CreateHistogram<int>("parley.store.commit.operations", "{operation}", "Write operations per commit (one fsync)");
+        _commitDuration = StorageMetrics.Meter.CreateHistogram<double>("parley.store.commit.duration", "ms", "Time to run and commit one batch");
+        _syncDuration = StorageMetrics.Meter.CreateHistogram<double>("parley.store.commit.sync", "ms", "Time of the COMMIT itself (writing and syncing the WAL)");
+        StorageMetrics.Meter.CreateObservableGauge("parley.store.queue.length", () => _queue.Reader.Count, "{operation}", "Write operations waiting for a commit");
+        // Commits block (on fsync): they get a thread of their own rather than starving the pool
+        // that serves connections and actors.
+        _thread = new Thread(Run) { IsBackground = true, Name = "parley-store-writer" };
+        _thread.Start();
     }
 
     /// <summary>Total commits so far (for metrics and tests).</summary>
@@ -55,16 +67,17 @@ public sealed class WriteQueue : IAsyncDisposable
             return true;
         });
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        _thread.Join();
+        return ValueTask.CompletedTask;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<WriteOperation>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var op))
             {
@@ -77,30 +90,40 @@ public sealed class WriteQueue : IAsyncDisposable
 
     private void Commit(List<WriteOperation> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            using (var transaction = _connection.BeginTransaction())
+            _connection.Run("BEGIN IMMEDIATE");
+            try
             {
-                for (var i = 0; i < batch.Count; i++)
+                foreach (var op in batch)
                 {
-                    var savepoint = "op";
-                    transaction.Save(savepoint);
+                    _connection.Run("SAVEPOINT op");
                     try
                     {
-                        batch[i].Run(_connection);
-                        transaction.Release(savepoint);
+                        op.Run(_connection);
+                        _connection.Run("RELEASE op");
                     }
                     catch (Exception error)
                     {
-                        transaction.Rollback(savepoint);
-                        transaction.Release(savepoint);
-                        batch[i].Fail(error);
+                        _connection.Run("ROLLBACK TO op");
+                        _connection.Run("RELEASE op");
+                        op.Fail(error);
                     }
                 }
-                transaction.Commit();
+                var syncing = Stopwatch.GetTimestamp();
+                _connection.Run("COMMIT");
+                _syncDuration.Record(Stopwatch.GetElapsedTime(syncing).TotalMilliseconds);
+            }
+            catch
+            {
+                _connection.Run("ROLLBACK");
+                throw;
             }
             Commits++;
             Operations += batch.Count;
+            _batchSize.Record(batch.Count);
+            _commitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             foreach (var op in batch)
             {
                 op.Succeed();
