@@ -133,4 +133,40 @@ public class DeviceFeedTests
 
         Assert.Equal(0, feed.InFlight);
     }
+
+    [Fact]
+    public void The_devices_own_entries_keep_its_stream_gapless_without_being_sent()
+    {
+        var feed = new DeviceFeed(10, 100);
+        feed.Start([new SyncPosition(C, 5, 5)]);
+
+        feed.OnOwn(C, 6);                            // its own send
+        Assert.True(feed.OnLive(Entry(7)));          // the next one from someone else goes straight out
+        Assert.False(feed.OnLive(Entry(6)));         // an echo of its own would be a duplicate
+        Assert.Equal(1, feed.InFlight);
+    }
+
+    [Fact]
+    public void An_own_entry_after_a_gap_is_caught_up_from_the_store()
+    {
+        var feed = new DeviceFeed(10, 100);
+        feed.Start([new SyncPosition(C, 5, 5)]);
+
+        feed.OnOwn(C, 8);                            // 6 and 7 have not reached this connection yet
+
+        var work = feed.NextWork()!;
+        Assert.Equal((FeedWorkKind.ReadPage, 5ul), (work.Kind, work.AfterSeq));
+    }
+
+    [Fact]
+    public void A_conversation_the_device_creates_by_sending_starts_live_at_its_first_entry()
+    {
+        var feed = new DeviceFeed(10, 100);
+        feed.Start([]);
+
+        feed.OnOwn("d_new", 1);
+
+        Assert.Null(feed.NextWork());                // no store read for it
+        Assert.True(feed.OnLive(Entry(2, "d_new")));
+    }
 }

@@ -34,30 +34,39 @@ public sealed class GroupTests : IAsyncLifetime
 
         var sends = members.Take(4).Select((sender, s) => Task.Run(async () =>
         {
-            var seqs = new List<ulong>();
+            var seqs = new List<(ulong Seq, string Text)>();
             for (var i = 0; i < perSender; i++)
             {
-                seqs.Add((await sender.SendMessageAsync(conversationId: group, text: $"{s}:{i}")).Send.Seq);
+                var text = $"{s}:{i}";
+                seqs.Add(((await sender.SendMessageAsync(conversationId: group, text: text)).Send.Seq, text));
             }
             return seqs;
         })).ToList();
         var sent = await Task.WhenAll(sends);
         var total = 4 * perSender + 1; // plus the creation entry
 
-        var logs = await Task.WhenAll(members.Select(m => m.ReceiveEntriesAsync(total, TimeSpan.FromSeconds(30))));
+        // A device is not pushed its own sends (their answers carry them) unless a replay covers them;
+        // member 3's second device receives member 3's messages too.
+        var own = Enumerable.Range(0, members.Count).Select(i => i < 4 ? sent[i] : []).ToList();
+        var received = await Task.WhenAll(members.Select((m, i) => ReceiveUntilCompleteAsync(m, own[i], total)));
 
         var expected = Enumerable.Range(1, total).Select(i => (ulong)i).ToList();
-        foreach (var log in logs)
+        var full = received[4].Select(e => (e.Seq, e.Payload.ToStringUtf8())).ToList();
+        Assert.Equal(expected, full.Select(e => e.Seq));
+        for (var i = 0; i < 4; i++)
         {
-            Assert.Equal(expected, log.Select(e => e.Seq));
-            Assert.Equal(logs[0].Select(e => (e.SenderAccountId, e.Payload.ToStringUtf8())), log.Select(e => (e.SenderAccountId, e.Payload.ToStringUtf8())));
+            // What it received, with what it sent, deduplicated by seq, is the same log as every other device's.
+            var log = received[i].Select(e => (e.Seq, e.Payload.ToStringUtf8())).Concat(own[i]).DistinctBy(e => e.Item1).OrderBy(e => e.Item1).ToList();
+            Assert.Equal(full, log);
+            Assert.Equal(received[i].Select(e => e.Seq).Order(), received[i].Select(e => e.Seq)); // arrived in order, no duplicates
+            Assert.Equal(received[i].Count, received[i].Select(e => e.Seq).Distinct().Count());
         }
         // Each sender's own messages keep the order it sent them in.
         foreach (var seqs in sent)
         {
-            Assert.Equal(seqs.Order(), seqs);
+            Assert.Equal(seqs.Select(s => s.Seq).Order(), seqs.Select(s => s.Seq));
         }
-        Assert.Equal(total - 1, sent.SelectMany(s => s).Distinct().Count());
+        Assert.Equal(total - 1, sent.SelectMany(s => s).Select(s => s.Seq).Distinct().Count());
         foreach (var member in members)
         {
             await member.DisposeAsync();
@@ -209,6 +218,20 @@ public sealed class GroupTests : IAsyncLifetime
         Assert.Equal(2, list.Count);
         Assert.Contains(list, c => c.Kind == ConversationKind.Direct && c.HeadSeq == 1);
         Assert.Contains(list, c => c.Id == group && c.Name == "listed" && c.Members.Count == 2);
+    }
+
+    /// <summary>Receives until the device has every seq up to <paramref name="total"/>, counting its own sends.</summary>
+    private static async Task<List<Entry>> ReceiveUntilCompleteAsync(WireClient device, List<(ulong Seq, string Text)> own, int total)
+    {
+        var received = new List<Entry>();
+        var have = own.Select(o => o.Seq).ToHashSet();
+        while (have.Count < total)
+        {
+            var batch = await device.ReceiveEntriesAsync(1, TimeSpan.FromSeconds(30));
+            received.AddRange(batch);
+            have.UnionWith(batch.Select(e => e.Seq));
+        }
+        return received;
     }
 
     public static async Task<string> CreateGroupAsync(WireClient creator, string name, IEnumerable<WireClient> others)

@@ -7,9 +7,9 @@ using Parley.Protocol;
 namespace Parley.Bench.Scenarios;
 
 /// <summary>
-/// Fan-out: one group of M members, all online, with random members sending at a fixed total rate.
-/// Every message reaches all M devices (the sender's own included); the latency that counts is the
-/// one to the last member.
+/// Fan-out: one group of M members, all online, with members taking turns sending at a fixed total
+/// rate. Every message reaches the other M - 1 devices (a sending device is not sent its own message
+/// back); the latency that counts is the one to the last of them.
 /// </summary>
 public sealed class GroupScenario(int members, double rate, TimeSpan duration)
 {
@@ -20,7 +20,7 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration)
         var credentials = await ConnectionsScenario.RegisterAsync(context, members);
         var messages = (long)(rate * duration.TotalSeconds);
         var run = BenchPayload.NewRun();
-        var ledger = new MessageLedger(messages, members);
+        var ledger = new MessageLedger(messages, members - 1);
         var seen = Enumerable.Range(0, members).Select(_ => new BitArray((int)messages)).ToArray();
         var toLast = new Latencies();
         var toEach = new Latencies();
@@ -36,9 +36,10 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration)
                     created.Signal();
                     continue;
                 }
-                if (!BenchPayload.TryRead(entry.Payload, run, out var number, out var scheduled) || number >= messages)
+                if (entry.SenderAccountId == receiver.Credentials.AccountId
+                    || !BenchPayload.TryRead(entry.Payload, run, out var number, out var scheduled) || number >= messages)
                 {
-                    continue;
+                    continue; // its own message (replayed), or not this run's
                 }
                 var bits = seen[receiver.Index];
                 lock (bits)
@@ -51,7 +52,7 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration)
                     bits[(int)number] = true;
                 }
                 toEach.RecordSince(scheduled);
-                if (ledger.Deliver(number) == members)
+                if (ledger.Deliver(number) == members - 1)
                 {
                     toLast.RecordSince(scheduled);
                 }

@@ -121,9 +121,14 @@ public sealed class AccountGrain(
 
     public Task Deliver(LogEntry entry)
     {
-        foreach (var (_, id, connection) in _connections.All())
+        // The device that sent a message has it (its send's answer carries the seq): not echoed back.
+        var sender = entry.Kind == EntryKind.Message && entry.SenderAccount == Id ? entry.SenderDevice : 0;
+        foreach (var (deviceId, id, connection) in _connections.All())
         {
-            local.Resolve(id, connection).Deliver(entry);
+            if (deviceId != sender)
+            {
+                local.Resolve(id, connection).Deliver(entry);
+            }
         }
         return Task.CompletedTask;
     }

@@ -61,6 +61,38 @@ public sealed class DeviceFeed(int pageSize, int window)
         return false;
     }
 
+    /// <summary>
+    /// The device itself appended <paramref name="seq"/> (its send was answered): it has that entry
+    /// without being sent it. Keeps the stream gapless; a seq that does not follow on is treated like
+    /// a gap (the store then supplies what lies between, own entry included).
+    /// </summary>
+    public void OnOwn(string conversationId, ulong seq)
+    {
+        var stream = StreamOf(conversationId);
+        if (!stream.Resolved && !stream.Resolving && seq == 1 && _started)
+        {
+            stream.Resolve(1, 1); // the device created the conversation with this entry: nothing precedes it
+            return;
+        }
+        stream.KnownHead = Math.Max(stream.KnownHead, seq);
+        if (!_started || !stream.Resolved || stream.CatchingUp || seq <= stream.Delivered)
+        {
+            return;
+        }
+        if (seq != stream.Delivered + 1)
+        {
+            stream.CatchingUp = true;
+        }
+        else if (stream.Acked == stream.Delivered)
+        {
+            stream.Delivered = stream.Acked = seq; // nothing outstanding: the device will never ack its own entry alone
+        }
+        else
+        {
+            Sent(stream, seq); // covered by its next cumulative acknowledgement
+        }
+    }
+
     /// <summary>The device acknowledged the conversation up to <paramref name="seq"/>.</summary>
     public void OnAck(string conversationId, ulong seq)
     {

@@ -394,6 +394,10 @@ public sealed partial class DeviceSession : IDeviceConnection
             }
             var response = await _gateway.Dispatcher.DispatchAsync(this, request);
             response.Id = request.Id;
+            if (response.Send is { Duplicate: false } sent)
+            {
+                Enqueue(Outgoing.Own(sent.ConversationId, sent.Seq)); // the device has its own entry
+            }
             Send(new ServerFrame { Response = response });
             GatewayMetrics.Requests.Add(1);
         }
@@ -428,6 +432,9 @@ public sealed partial class DeviceSession : IDeviceConnection
                             }
                             continue;
                         case OutgoingKind.AcksWaiting:
+                            continue;
+                        case OutgoingKind.Own:
+                            _feed.OnOwn(item.ConversationId!, item.Seq);
                             continue;
                         case OutgoingKind.Start:
                             _feed.Start(item.Positions!);
@@ -692,11 +699,12 @@ public sealed partial class DeviceSession : IDeviceConnection
         Bytes,
         Entry,
         AcksWaiting,
+        Own,
         Start,
     }
 
     /// <summary>One item for the pump: a frame to write, or something for the feed.</summary>
-    private readonly record struct Outgoing(OutgoingKind Kind, object? Item)
+    private readonly record struct Outgoing(OutgoingKind Kind, object? Item, ulong Seq = 0)
     {
         public static Outgoing AcksWaiting => new(OutgoingKind.AcksWaiting, null);
 
@@ -705,6 +713,8 @@ public sealed partial class DeviceSession : IDeviceConnection
         public byte[]? Bytes => Item as byte[];
 
         public LogEntry? Entry => Item as LogEntry;
+
+        public string? ConversationId => Item as string;
 
         public IReadOnlyList<SyncPosition>? Positions => Item as IReadOnlyList<SyncPosition>;
 
@@ -715,6 +725,8 @@ public sealed partial class DeviceSession : IDeviceConnection
         public static Outgoing Of(LogEntry entry) => new(OutgoingKind.Entry, entry);
 
         public static Outgoing Start(IReadOnlyList<SyncPosition> positions) => new(OutgoingKind.Start, positions);
+
+        public static Outgoing Own(string conversationId, ulong seq) => new(OutgoingKind.Own, conversationId, seq);
     }
 
     private readonly struct ReceivedMessage(MessageKind kind, byte[] buffer, int length, bool pooled = false) : IDisposable
