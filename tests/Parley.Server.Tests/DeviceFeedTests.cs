@@ -7,6 +7,7 @@ namespace Parley.Server.Tests;
 public class DeviceFeedTests
 {
     private const string C = "d_conversation";
+    private const long Grace = 50;
 
     private static LogEntry Entry(ulong seq, string conversation = C) =>
         new(conversation, seq, seq, Guid.Empty, 1, null, EntryKind.Message, [1], false, null);
@@ -14,11 +15,26 @@ public class DeviceFeedTests
     private static List<LogEntry> Entries(ulong from, ulong to) =>
         Enumerable.Range((int)from, (int)(to - from + 1)).Select(i => Entry((ulong)i)).ToList();
 
+    /// <summary>Feeds a live entry at time <paramref name="now"/>; returns the seqs that go out.</summary>
+    private static List<ulong> Live(DeviceFeed feed, LogEntry entry, long now = 0)
+    {
+        var send = new List<LogEntry>();
+        feed.OnLive(entry, now, send);
+        return send.Select(e => e.Seq).ToList();
+    }
+
+    private static List<ulong> Own(DeviceFeed feed, ulong seq, string conversation = C, long now = 0)
+    {
+        var send = new List<LogEntry>();
+        feed.OnOwn(conversation, seq, now, send);
+        return send.Select(e => e.Seq).ToList();
+    }
+
     [Fact]
     public void Nothing_goes_out_before_the_start_and_what_came_earlier_is_caught_up_from_the_store()
     {
         var feed = new DeviceFeed(pageSize: 10, window: 100);
-        Assert.False(feed.OnLive(Entry(1)));
+        Assert.Empty(Live(feed, Entry(1)));
         Assert.Null(feed.NextWork());
 
         feed.Start([new SyncPosition(C, 0, 0)]);
@@ -34,26 +50,59 @@ public class DeviceFeedTests
         feed.Start([new SyncPosition(C, 5, 5)]);
 
         Assert.True(feed.TakeCaughtUp());
-        Assert.True(feed.OnLive(Entry(6)));
-        Assert.False(feed.OnLive(Entry(6)));  // duplicate
-        Assert.False(feed.OnLive(Entry(4)));  // old
+        Assert.Equal([6ul], Live(feed, Entry(6)));
+        Assert.Empty(Live(feed, Entry(6)));  // duplicate
+        Assert.Empty(Live(feed, Entry(4)));  // old
         Assert.Null(feed.NextWork());
     }
 
     [Fact]
-    public void A_gap_switches_to_catching_up_and_live_entries_wait_in_the_store_until_the_replay_reaches_them()
+    public void An_entry_that_overtook_an_older_one_waits_for_it_and_both_go_out_in_order()
     {
         var feed = new DeviceFeed(10, 100);
         feed.Start([new SyncPosition(C, 5, 5)]);
 
-        Assert.False(feed.OnLive(Entry(7)));        // 6 is missing: read from the store
-        Assert.False(feed.OnLive(Entry(8)));        // still catching up: dropped, it is in the store
+        Assert.Empty(Live(feed, Entry(7), now: 0));
+        Assert.True(feed.HasGaps);
+        Assert.Equal([6ul, 7ul], Live(feed, Entry(6), now: 10));
+        Assert.False(feed.HasGaps);
+        Assert.Null(feed.NextWork());               // no store read was needed
+    }
+
+    [Fact]
+    public void A_gap_that_does_not_close_in_time_is_repaired_from_the_store()
+    {
+        var feed = new DeviceFeed(10, 100);
+        feed.Start([new SyncPosition(C, 5, 5)]);
+
+        Live(feed, Entry(7), now: 0);
+        Live(feed, Entry(8), now: 5);
+        feed.ExpireGaps(now: Grace - 1, Grace);
+        Assert.Null(feed.NextWork());               // still within the grace period
+        feed.ExpireGaps(now: Grace, Grace);
+
         var work = feed.NextWork()!;
         Assert.Equal(5ul, work.AfterSeq);
-        var sent = feed.OnPage(C, Entries(6, 8), work.Limit);
+        Assert.Empty(Live(feed, Entry(9)));         // catching up: it is in the store
+        var sent = feed.OnPage(C, Entries(6, 9), work.Limit);
+        Assert.Equal([6ul, 7ul, 8ul, 9ul], sent.Select(e => e.Seq));
+        Assert.Equal([10ul], Live(feed, Entry(10))); // live again
+    }
 
-        Assert.Equal([6ul, 7ul, 8ul], sent.Select(e => e.Seq));
-        Assert.True(feed.OnLive(Entry(9)));         // live again: the next seq goes straight out
+    [Fact]
+    public void Too_many_entries_waiting_behind_a_gap_go_to_the_store_at_once()
+    {
+        var feed = new DeviceFeed(10, 1000, reorderCapacity: 3);
+        feed.Start([new SyncPosition(C, 0, 0)]);
+
+        foreach (var seq in new ulong[] { 2, 3, 4, 5 })
+        {
+            Live(feed, Entry(seq));
+        }
+
+        var work = feed.NextWork()!;
+        Assert.Equal((FeedWorkKind.ReadPage, 0ul), (work.Kind, work.AfterSeq));
+        Assert.False(feed.HasGaps);
     }
 
     [Fact]
@@ -87,7 +136,7 @@ public class DeviceFeedTests
 
         Assert.True(feed.TakeCaughtUp());
         Assert.False(feed.TakeCaughtUp());          // announced once
-        Assert.True(feed.OnLive(Entry(4)));
+        Assert.Equal([4ul], Live(feed, Entry(4)));
     }
 
     [Fact]
@@ -100,8 +149,8 @@ public class DeviceFeedTests
         var sent = feed.OnPage(C, [Entry(15), Entry(16)], work.Limit);  // joined at 15
         Assert.Equal([15ul, 16ul], sent.Select(e => e.Seq));
 
-        Assert.False(feed.OnLive(Entry(16)));
-        Assert.True(feed.OnLive(Entry(17)));
+        Assert.Empty(Live(feed, Entry(16)));
+        Assert.Equal([17ul], Live(feed, Entry(17)));
     }
 
     [Fact]
@@ -111,7 +160,7 @@ public class DeviceFeedTests
         feed.Start([]);
         Assert.True(feed.TakeCaughtUp());
 
-        Assert.False(feed.OnLive(Entry(1, "g_new")));
+        Assert.Empty(Live(feed, Entry(1, "g_new")));
         var resolve = feed.NextWork()!;
         Assert.Equal((FeedWorkKind.ResolvePosition, "g_new"), (resolve.Kind, resolve.ConversationId));
         Assert.Null(feed.NextWork());               // one resolution at a time per conversation
@@ -126,7 +175,7 @@ public class DeviceFeedTests
     {
         var feed = new DeviceFeed(10, 100);
         feed.Start([new SyncPosition(C, 0, 0)]);
-        feed.OnLive(Entry(1));
+        Live(feed, Entry(1));
 
         feed.OnAck(C, 50);
         feed.OnAck("unknown", 5);
@@ -140,22 +189,23 @@ public class DeviceFeedTests
         var feed = new DeviceFeed(10, 100);
         feed.Start([new SyncPosition(C, 5, 5)]);
 
-        feed.OnOwn(C, 6);                            // its own send
-        Assert.True(feed.OnLive(Entry(7)));          // the next one from someone else goes straight out
-        Assert.False(feed.OnLive(Entry(6)));         // an echo of its own would be a duplicate
+        Assert.Empty(Own(feed, 6));                  // its own send
+        Assert.Equal([7ul], Live(feed, Entry(7)));   // the next one from someone else goes straight out
+        Assert.Empty(Live(feed, Entry(6)));          // an echo of its own would be a duplicate
         Assert.Equal(1, feed.InFlight);
     }
 
     [Fact]
-    public void An_own_entry_after_a_gap_is_caught_up_from_the_store()
+    public void An_own_send_answered_before_the_entry_ahead_of_it_arrived_waits_for_it()
     {
         var feed = new DeviceFeed(10, 100);
         feed.Start([new SyncPosition(C, 5, 5)]);
 
-        feed.OnOwn(C, 8);                            // 6 and 7 have not reached this connection yet
-
-        var work = feed.NextWork()!;
-        Assert.Equal((FeedWorkKind.ReadPage, 5ul), (work.Kind, work.AfterSeq));
+        Assert.Empty(Own(feed, 7));                  // 6 (someone else's) is still on its way
+        Assert.Equal([6ul], Live(feed, Entry(6)));   // then 6 goes out, 7 is the device's own
+        Assert.Equal([8ul], Live(feed, Entry(8)));
+        Assert.False(feed.HasGaps);
+        Assert.Null(feed.NextWork());
     }
 
     [Fact]
@@ -164,9 +214,9 @@ public class DeviceFeedTests
         var feed = new DeviceFeed(10, 100);
         feed.Start([]);
 
-        feed.OnOwn("d_new", 1);
+        Own(feed, 1, "d_new");
 
         Assert.Null(feed.NextWork());                // no store read for it
-        Assert.True(feed.OnLive(Entry(2, "d_new")));
+        Assert.Equal([2ul], Live(feed, Entry(2, "d_new")));
     }
 }

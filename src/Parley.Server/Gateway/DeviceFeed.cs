@@ -7,23 +7,30 @@ namespace Parley.Server.Gateway;
 /// make replay and live delivery meet with nothing lost, doubled or reordered.
 ///
 /// Per conversation the feed knows the last seq it sent (<c>Delivered</c>). A live entry that is the
-/// very next one goes out at once; an older one is a duplicate and is dropped; a newer one means a
-/// gap, and the conversation switches to catching up: entries are then read from the store (where
-/// every live entry already is, since entries are delivered only after they are committed) after
-/// <c>Delivered</c>, page by page, while live entries for it are dropped. Reading pauses while more
-/// than a window of sent entries is unacknowledged, so a long backlog flows at the device's pace.
+/// very next one goes out at once; an older one is a duplicate and is dropped. Live entries travel
+/// through actors on several threads, so a newer one may overtake an older one: it waits in a small
+/// reorder buffer until the missing seqs arrive. A gap that does not close within a grace period (or
+/// a buffer that overflows) switches the conversation to catching up: entries are then read from the
+/// store — where every live entry already is, since entries are delivered only after they are
+/// committed — after <c>Delivered</c>, page by page, while live entries for it are dropped. Reading
+/// pauses while more than a window of sent entries is unacknowledged, so a long backlog flows at the
+/// device's pace. The device's own sends count as delivered without being sent.
 /// Not thread-safe: one connection's pump drives it.
 /// </summary>
-public sealed class DeviceFeed(int pageSize, int window)
+public sealed class DeviceFeed(int pageSize, int window, int reorderCapacity = 64)
 {
     private readonly Dictionary<string, Stream> _streams = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private int _next;
     private bool _started;
     private bool _announced;
+    private int _streamsWaiting;
 
     /// <summary>Entries sent and not yet acknowledged, over all conversations.</summary>
     public long InFlight { get; private set; }
+
+    /// <summary>True while some conversation holds entries back, waiting for a missing seq.</summary>
+    public bool HasGaps => _streamsWaiting > 0;
 
     /// <summary>Where the device stands in each conversation it may read, as it connects.</summary>
     public void Start(IEnumerable<SyncPosition> positions)
@@ -39,58 +46,22 @@ public sealed class DeviceFeed(int pageSize, int window)
         _started = true;
     }
 
-    /// <summary>A live entry: true when it is to be sent now (in this call's order).</summary>
-    public bool OnLive(LogEntry entry)
-    {
-        var stream = StreamOf(entry.ConversationId);
-        stream.KnownHead = Math.Max(stream.KnownHead, entry.Seq);
-        if (!_started || !stream.Resolved || stream.CatchingUp)
-        {
-            return false;
-        }
-        if (entry.Seq <= stream.Delivered)
-        {
-            return false;
-        }
-        if (entry.Seq == stream.Delivered + 1)
-        {
-            Sent(stream, entry.Seq);
-            return true;
-        }
-        stream.CatchingUp = true;
-        return false;
-    }
+    /// <summary>A live entry; what may now go out (in order) is added to <paramref name="send"/>.</summary>
+    public void OnLive(LogEntry entry, long now, List<LogEntry> send) => Arrive(entry.ConversationId, entry.Seq, entry, now, send);
 
     /// <summary>
     /// The device itself appended <paramref name="seq"/> (its send was answered): it has that entry
-    /// without being sent it. Keeps the stream gapless; a seq that does not follow on is treated like
-    /// a gap (the store then supplies what lies between, own entry included).
+    /// without being sent it. Entries held back behind it may now go out.
     /// </summary>
-    public void OnOwn(string conversationId, ulong seq)
+    public void OnOwn(string conversationId, ulong seq, long now, List<LogEntry> send)
     {
         var stream = StreamOf(conversationId);
-        if (!stream.Resolved && !stream.Resolving && seq == 1 && _started)
+        if (_started && !stream.Resolved && !stream.Resolving && seq == 1)
         {
             stream.Resolve(1, 1); // the device created the conversation with this entry: nothing precedes it
             return;
         }
-        stream.KnownHead = Math.Max(stream.KnownHead, seq);
-        if (!_started || !stream.Resolved || stream.CatchingUp || seq <= stream.Delivered)
-        {
-            return;
-        }
-        if (seq != stream.Delivered + 1)
-        {
-            stream.CatchingUp = true;
-        }
-        else if (stream.Acked == stream.Delivered)
-        {
-            stream.Delivered = stream.Acked = seq; // nothing outstanding: the device will never ack its own entry alone
-        }
-        else
-        {
-            Sent(stream, seq); // covered by its next cumulative acknowledgement
-        }
+        Arrive(conversationId, seq, null, now, send);
     }
 
     /// <summary>The device acknowledged the conversation up to <paramref name="seq"/>.</summary>
@@ -105,6 +76,22 @@ public sealed class DeviceFeed(int pageSize, int window)
         {
             InFlight -= (long)(acked - stream.Acked);
             stream.Acked = acked;
+        }
+    }
+
+    /// <summary>Gaps older than <paramref name="grace"/> (in the same units as now) are given up on: read from the store instead.</summary>
+    public void ExpireGaps(long now, long grace)
+    {
+        if (_streamsWaiting == 0)
+        {
+            return;
+        }
+        foreach (var stream in _streams.Values)
+        {
+            if (stream.Waiting is { Count: > 0 } && now - stream.WaitingSince >= grace)
+            {
+                StartCatchingUp(stream);
+            }
         }
     }
 
@@ -153,12 +140,17 @@ public sealed class DeviceFeed(int pageSize, int window)
         stream.Resolving = false;
         if (position is null)
         {
+            StopWaiting(stream);
             _streams.Remove(conversationId);
             _order.Remove(conversationId);
             _next = 0;
             return;
         }
         stream.Resolve(position.Position, Math.Max(stream.KnownHead, position.VisibleHead));
+        if (stream.Waiting is { Count: > 0 })
+        {
+            StartCatchingUp(stream); // what was held back is in the store
+        }
     }
 
     /// <summary>
@@ -201,6 +193,76 @@ public sealed class DeviceFeed(int pageSize, int window)
 
     public ulong DeliveredOf(string conversationId) => _streams.TryGetValue(conversationId, out var stream) ? stream.Delivered : 0;
 
+    /// <summary>A seq arrives, with its entry (live) or without (the device's own).</summary>
+    private void Arrive(string conversationId, ulong seq, LogEntry? entry, long now, List<LogEntry> send)
+    {
+        var stream = StreamOf(conversationId);
+        stream.KnownHead = Math.Max(stream.KnownHead, seq);
+        if (!_started || !stream.Resolved || stream.CatchingUp || seq <= stream.Delivered)
+        {
+            return; // held back until resolved, read from the store, or already had
+        }
+        if (seq == stream.Delivered + 1)
+        {
+            Deliver(stream, seq, entry, send);
+            // Entries that were waiting for this one follow it.
+            while (stream.Waiting is { Count: > 0 } waiting && waiting.Remove(stream.Delivered + 1, out var next))
+            {
+                Deliver(stream, stream.Delivered + 1, next, send);
+            }
+            if (stream.Waiting is { Count: 0 })
+            {
+                StopWaiting(stream);
+            }
+            return;
+        }
+        // A newer seq overtook an older one: hold it back for a moment, unless too much is waiting.
+        if (stream.Waiting is null)
+        {
+            stream.Waiting = [];
+            stream.WaitingSince = now;
+            _streamsWaiting++;
+        }
+        if (stream.Waiting.Count >= reorderCapacity)
+        {
+            StartCatchingUp(stream);
+            return;
+        }
+        stream.Waiting.TryAdd(seq, entry);
+    }
+
+    private void Deliver(Stream stream, ulong seq, LogEntry? entry, List<LogEntry> send)
+    {
+        if (entry is not null)
+        {
+            Sent(stream, seq);
+            send.Add(entry);
+        }
+        else if (stream.Acked == stream.Delivered)
+        {
+            stream.Delivered = stream.Acked = seq; // nothing outstanding: the device never acks its own entry alone
+        }
+        else
+        {
+            Sent(stream, seq); // covered by its next cumulative acknowledgement
+        }
+    }
+
+    private void StartCatchingUp(Stream stream)
+    {
+        StopWaiting(stream);
+        stream.CatchingUp = true;
+    }
+
+    private void StopWaiting(Stream stream)
+    {
+        if (stream.Waiting is not null)
+        {
+            stream.Waiting = null;
+            _streamsWaiting--;
+        }
+    }
+
     private void Sent(Stream stream, ulong seq)
     {
         InFlight += (long)(seq - stream.Delivered);
@@ -227,6 +289,10 @@ public sealed class DeviceFeed(int pageSize, int window)
         public bool CatchingUp;
         public bool Reading;
         public bool Initial;
+
+        /// <summary>Seqs that arrived ahead of a missing one (null entry: the device's own).</summary>
+        public SortedDictionary<ulong, LogEntry?>? Waiting;
+        public long WaitingSince;
 
         public void Resolve(ulong position, ulong head)
         {

@@ -417,24 +417,22 @@ public sealed partial class DeviceSession : IDeviceConnection
     {
         var reader = _outbound.Reader;
         var batch = new List<LogEntry>();
+        var grace = (long)(Options.ReorderGrace.TotalSeconds * _gateway.Clock.TimestampFrequency);
         try
         {
-            while (await reader.WaitToReadAsync())
+            while (await WaitForWorkAsync(reader))
             {
                 while (reader.TryRead(out var item))
                 {
                     switch (item.Kind)
                     {
                         case OutgoingKind.Entry:
-                            if (_feed.OnLive(item.Entry!))
-                            {
-                                batch.Add(item.Entry!);
-                            }
-                            continue;
-                        case OutgoingKind.AcksWaiting:
+                            _feed.OnLive(item.Entry!, _gateway.Clock.GetTimestamp(), batch);
                             continue;
                         case OutgoingKind.Own:
-                            _feed.OnOwn(item.ConversationId!, item.Seq);
+                            _feed.OnOwn(item.ConversationId!, item.Seq, _gateway.Clock.GetTimestamp(), batch);
+                            continue;
+                        case OutgoingKind.AcksWaiting:
                             continue;
                         case OutgoingKind.Start:
                             _feed.Start(item.Positions!);
@@ -453,6 +451,7 @@ public sealed partial class DeviceSession : IDeviceConnection
                 GatewayMetrics.EntriesLive.Add(batch.Count);
                 await WriteEntriesAsync(batch);
                 TakeAcks();
+                _feed.ExpireGaps(_gateway.Clock.GetTimestamp(), grace);
                 await CatchUpAsync();
             }
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -469,6 +468,27 @@ public sealed partial class DeviceSession : IDeviceConnection
         {
             GatewayLog.PumpFailed(_gateway.Logger, Id, error);
             _socket.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Waits for something to send; while the feed holds entries back behind a missing seq, wakes
+    /// after the reorder grace period anyway, so the gap is repaired from the store.
+    /// </summary>
+    private async ValueTask<bool> WaitForWorkAsync(ChannelReader<Outgoing> reader)
+    {
+        if (!_feed.HasGaps)
+        {
+            return await reader.WaitToReadAsync();
+        }
+        using var wake = new CancellationTokenSource(Options.ReorderGrace);
+        try
+        {
+            return await reader.WaitToReadAsync(wake.Token);
+        }
+        catch (OperationCanceledException) when (wake.IsCancellationRequested)
+        {
+            return true;
         }
     }
 

@@ -45,6 +45,13 @@ public sealed class GatewayOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int SyncWindowEntries { get; set; } = 2048;
 
+    /// <summary>
+    /// How long a connection holds back an entry that overtook an older one (live entries travel
+    /// through actors on several threads) before it fetches the missing ones from the store.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan ReorderGrace { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Largest frame of entries the node sends (more entries go into further frames).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxEntriesFrameBytes { get; set; } = 512 * 1024;
