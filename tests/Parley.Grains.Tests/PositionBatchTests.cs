@@ -13,13 +13,16 @@ public class PositionBatchTests
         batch.Cursor(new DeviceCursor(account, 1, 3));
         batch.Cursor(new DeviceCursor(account, 1, 5));
         batch.Cursor(new DeviceCursor(account, 2, 4));
-        batch.Watermark(new MemberRecord(account, MemberRole.Member, 1, null, 3, 0));
-        batch.Watermark(new MemberRecord(account, MemberRole.Member, 1, null, 5, 0));
+        batch.Delivered(new MemberRecord(account, MemberRole.Member, 1, null, 3, 0), after: 1, upTo: 3);
+        batch.Delivered(new MemberRecord(account, MemberRole.Member, 1, null, 5, 0), after: 3, upTo: 5);
+        batch.Read(new MemberRecord(account, MemberRole.Member, 1, null, 5, 2), upTo: 2);
 
         var taken = batch.TakeBatch()!;
 
         Assert.Equal([5ul, 4ul], taken.Cursors.Select(c => c.AckedSeq));
-        Assert.Equal(5ul, Assert.Single(taken.Watermarks).DeliveredSeq);
+        Assert.Equal((5ul, 2ul), (Assert.Single(taken.Watermarks).DeliveredSeq, taken.Watermarks[0].ReadSeq));
+        Assert.Equal((1ul, 5ul), taken.Delivered[account]);   // one receipt covering both moves
+        Assert.Equal(2ul, taken.Read[account]);
         Assert.Null(batch.TakeBatch());
     }
 

@@ -123,11 +123,7 @@ public sealed partial class ConversationGrain(
         _positions.Cursor(change.Cursor);
         if (change.Delivered is var (after, upTo))
         {
-            _positions.Watermark(change.Member);
-            var frame = PushFrames.Receipt(Id, account, ReceiptKind.Delivered, upTo);
-            var recipients = _conversation.SendersBetween(after, upTo, account)
-                ?? _conversation.CurrentMembers.Select(m => m.AccountId).Where(a => a != account).ToList();
-            _positions.Receipt(frame, recipients);
+            _positions.Delivered(change.Member, after, upTo);
         }
         _flushing ??= FlushLoopAsync();
         return Task.CompletedTask;
@@ -141,9 +137,7 @@ public sealed partial class ConversationGrain(
         }
         if (_conversation.MarkRead(account, seq) is { } member)
         {
-            _positions.Watermark(member);
-            // Every member hears it, the reader's own account too (its other devices mark the chat read).
-            _positions.Receipt(PushFrames.Receipt(Id, account, ReceiptKind.Read, member.ReadSeq), _conversation.CurrentMembers.Select(m => m.AccountId).ToList());
+            _positions.Read(member, member.ReadSeq);
             await FlushAsync();
         }
         return ConversationError.None;
@@ -155,14 +149,8 @@ public sealed partial class ConversationGrain(
         {
             return Task.FromResult(ConversationError.NotFound);
         }
-        var frame = new Immutable<byte[]>(PushFrames.Typing(Id, account, device, typing, Options.TypingExpiry));
-        foreach (var member in _conversation.CurrentMembers)
-        {
-            if (member.AccountId != account)
-            {
-                actors.Account(member.AccountId).Push(frame);
-            }
-        }
+        Push(PushFrames.Typing(Id, account, device, typing, Options.TypingExpiry),
+            _conversation.CurrentMembers.Select(m => m.AccountId).Where(a => a != account));
         return Task.FromResult(ConversationError.None);
     }
 
@@ -249,14 +237,7 @@ public sealed partial class ConversationGrain(
             try
             {
                 await store.SavePositionsAsync(Id, batch.Cursors, batch.Watermarks);
-                foreach (var (frame, recipients) in batch.Receipts)
-                {
-                    var immutable = new Immutable<byte[]>(frame);
-                    foreach (var account in recipients)
-                    {
-                        _ = actors.Account(account).Push(immutable);
-                    }
-                }
+                AnnounceReceipts(batch);
                 batch.Done.TrySetResult();
             }
             catch (Exception error)
@@ -266,6 +247,34 @@ public sealed partial class ConversationGrain(
             }
         }
         _flushing = null;
+    }
+
+    /// <summary>
+    /// Receipts for what a batch made durable: a delivered receipt goes to the senders of the entries
+    /// it covers; a read receipt to every member, the reader's own account too (its other devices
+    /// mark the chat read).
+    /// </summary>
+    private void AnnounceReceipts(PositionBatch.Batch batch)
+    {
+        foreach (var (member, (after, upTo)) in batch.Delivered)
+        {
+            var recipients = _conversation.SendersBetween(after, upTo, member)
+                ?? _conversation.CurrentMembers.Select(m => m.AccountId).Where(a => a != member).ToList();
+            Push(PushFrames.Receipt(Id, member, ReceiptKind.Delivered, upTo), recipients);
+        }
+        foreach (var (member, upTo) in batch.Read)
+        {
+            Push(PushFrames.Receipt(Id, member, ReceiptKind.Read, upTo), _conversation.CurrentMembers.Select(m => m.AccountId));
+        }
+    }
+
+    private void Push(byte[] frame, IEnumerable<Guid> accounts)
+    {
+        var immutable = new Immutable<byte[]>(frame);
+        foreach (var account in accounts)
+        {
+            _ = actors.Account(account).Push(immutable);
+        }
     }
 
     private static SendResult Unavailable() =>

@@ -3,23 +3,37 @@ using Parley.Storage;
 namespace Parley.Grains.Conversations;
 
 /// <summary>
-/// Cursor and watermark changes waiting to be written, with the receipts to send once they are
-/// durable. Later changes to the same device or member replace earlier ones in the same batch.
+/// Cursor and watermark changes waiting to be written, with the receipts they make, to be announced
+/// once they are durable. Later changes to the same device or member replace or widen earlier ones
+/// in the same batch, so a busy conversation writes and announces each member at most once a batch.
 /// </summary>
 public sealed class PositionBatch
 {
     private Dictionary<(Guid, uint), DeviceCursor> _cursors = [];
     private Dictionary<Guid, MemberRecord> _watermarks = [];
-    private List<(byte[] Frame, IReadOnlyCollection<Guid> Recipients)> _receipts = [];
+    private Dictionary<Guid, (ulong After, ulong UpTo)> _delivered = [];
+    private Dictionary<Guid, ulong> _read = [];
     private TaskCompletionSource _done = NewCompletion();
 
-    public bool IsEmpty => _cursors.Count == 0 && _watermarks.Count == 0 && _receipts.Count == 0;
+    public bool IsEmpty => _cursors.Count == 0 && _watermarks.Count == 0;
 
     public void Cursor(DeviceCursor cursor) => _cursors[(cursor.AccountId, cursor.DeviceId)] = cursor;
 
-    public void Watermark(MemberRecord member) => _watermarks[member.AccountId] = member;
+    /// <summary>A member's delivered watermark moved from <paramref name="after"/> to <paramref name="upTo"/>.</summary>
+    public void Delivered(MemberRecord member, ulong after, ulong upTo)
+    {
+        _watermarks[member.AccountId] = member;
+        _delivered[member.AccountId] = _delivered.TryGetValue(member.AccountId, out var earlier)
+            ? (Math.Min(earlier.After, after), Math.Max(earlier.UpTo, upTo))
+            : (after, upTo);
+    }
 
-    public void Receipt(byte[] frame, IReadOnlyCollection<Guid> recipients) => _receipts.Add((frame, recipients));
+    /// <summary>A member's read watermark moved to <paramref name="upTo"/>.</summary>
+    public void Read(MemberRecord member, ulong upTo)
+    {
+        _watermarks[member.AccountId] = member;
+        _read[member.AccountId] = Math.Max(_read.GetValueOrDefault(member.AccountId), upTo);
+    }
 
     /// <summary>Completes when what is pending now has been written and announced.</summary>
     public Task WhenFlushed() => IsEmpty ? Task.CompletedTask : _done.Task;
@@ -31,10 +45,11 @@ public sealed class PositionBatch
         {
             return null;
         }
-        var batch = new Batch(_cursors.Values.ToList(), _watermarks.Values.ToList(), _receipts, _done);
+        var batch = new Batch([.. _cursors.Values], [.. _watermarks.Values], _delivered, _read, _done);
         _cursors = [];
         _watermarks = [];
-        _receipts = [];
+        _delivered = [];
+        _read = [];
         _done = NewCompletion();
         return batch;
     }
@@ -44,6 +59,7 @@ public sealed class PositionBatch
     public sealed record Batch(
         IReadOnlyList<DeviceCursor> Cursors,
         IReadOnlyList<MemberRecord> Watermarks,
-        IReadOnlyList<(byte[] Frame, IReadOnlyCollection<Guid> Recipients)> Receipts,
+        IReadOnlyDictionary<Guid, (ulong After, ulong UpTo)> Delivered,
+        IReadOnlyDictionary<Guid, ulong> Read,
         TaskCompletionSource Done);
 }
