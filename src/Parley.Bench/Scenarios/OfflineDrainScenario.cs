@@ -29,7 +29,14 @@ public sealed class OfflineDrainScenario(int backlog)
                 {
                     try
                     {
-                        var response = await sender.SendMessageAsync(conversation, null, text, BenchPayload.NewClientMessageId());
+                        var id = BenchPayload.NewClientMessageId();
+                        var response = await sender.SendMessageAsync(conversation, null, text, id);
+                        // A node with a per-account rate limit says when to come back: do as told.
+                        while (response.Error?.Code == ErrorCode.RateLimited)
+                        {
+                            await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, response.Error.RetryAfterMs)));
+                            response = await sender.SendMessageAsync(conversation, null, text, id, retry: true);
+                        }
                         _ = response.Send ?? throw new InvalidOperationException($"a send was refused: {response.Error}");
                         filling.Increment(1);
                     }
