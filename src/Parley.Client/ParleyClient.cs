@@ -90,6 +90,9 @@ public sealed partial class ParleyClient : IAsyncDisposable
     /// <summary>The heartbeat's current ping interval.</summary>
     public TimeSpan? HeartbeatInterval => _heartbeat?.Interval;
 
+    /// <summary>Entries delivered by the node so far (duplicates included), and the duplicates dropped.</summary>
+    public (long Received, long Duplicates) Deliveries => (_inbox.Received, _inbox.Duplicates);
+
     /// <summary>The local store the client keeps its state in.</summary>
     public ILocalStore Store => _store;
 

@@ -20,6 +20,14 @@ public sealed class Inbox(ILocalStore store, IPayloadSealer sealer, Func<Entry, 
 {
     private readonly Dictionary<string, ulong> _cursors = new(StringComparer.Ordinal);
     private bool _loaded;
+    private long _received;
+    private long _duplicates;
+
+    /// <summary>Entries the node has delivered, duplicates included.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Delivered entries that were already stored and were dropped.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
 
     /// <summary>The cursors to give in a hello: the last seq received per conversation.</summary>
     public async Task<IReadOnlyDictionary<string, ulong>> CursorsAsync(CancellationToken cancellationToken)
@@ -36,11 +44,13 @@ public sealed class Inbox(ILocalStore store, IPayloadSealer sealer, Func<Entry, 
         var ack = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            Interlocked.Increment(ref _received);
             ack[entry.ConversationId] = Math.Max(ack.GetValueOrDefault(entry.ConversationId), entry.Seq);
             if (entry.Seq <= _cursors.GetValueOrDefault(entry.ConversationId)
                 || fresh.Any(f => f.ConversationId == entry.ConversationId && f.Seq == entry.Seq)
                 || await store.HasEntryAsync(entry.ConversationId, entry.Seq, cancellationToken))
             {
+                Interlocked.Increment(ref _duplicates);
                 continue;
             }
             fresh.Add(await OpenAsync(entry, cancellationToken));
