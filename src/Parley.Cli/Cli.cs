@@ -33,7 +33,7 @@ public static class Cli
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
-            await Console.Error.WriteLineAsync($"parley: {parse.Errors[0].Message} (see 'parley {verb}--help')");
+            await Console.Error.WriteLineAsync($"parley: {string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (see 'parley {verb}--help')");
             return Usage;
         }
         using var interrupted = new CancellationTokenSource();

@@ -32,6 +32,7 @@ public sealed class Session : IAsyncDisposable
                 RequestTimeout = context.Timeout,
                 ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, context.Timeout.TotalSeconds)),
                 ReconnectMaxDelay = TimeSpan.FromSeconds(5),
+                Logger = StderrLogger.FromEnvironment() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
             });
             await client.StartAsync(cancellationToken);
             return new Session(context, store, client);

@@ -28,7 +28,9 @@ public static class Targets
         var recipient = await ResolveAsync(client, to, cancellationToken);
         if (recipient.ConversationId is { } id)
         {
-            return id;
+            return await client.GetConversationAsync(id, cancellationToken) is not null
+                ? id
+                : throw new CliException($"no such conversation on this device: {id}");
         }
         var peer = recipient.AccountId!;
         foreach (var conversation in await client.GetConversationsAsync(cancellationToken))

@@ -36,6 +36,9 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 121, Level = LogLevel.Error, Message = "Applying a change to the local state failed")]
     public static partial void WorkFailed(ILogger logger, Exception error);
 
+    [LoggerMessage(EventId = 122, Level = LogLevel.Debug, Message = "A change to the local state was cancelled: the client is stopping")]
+    public static partial void WorkCancelled(ILogger logger);
+
     [LoggerMessage(EventId = 130, Level = LogLevel.Error, Message = "An event handler failed")]
     public static partial void HandlerFailed(ILogger logger, Exception error);
 }

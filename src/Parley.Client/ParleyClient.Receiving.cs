@@ -46,18 +46,8 @@ public sealed partial class ParleyClient
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Puts work in the mailbox; a failure is logged (entries not stored are not acknowledged, so they come again).</summary>
-    private void Post(Func<Task> work) => _mailbox.Writer.TryWrite(async () =>
-    {
-        try
-        {
-            await work();
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            ClientLog.WorkFailed(_options.Logger, error);
-        }
-    });
+    /// <summary>Puts work in the mailbox; a failure is logged there (entries not stored are not acknowledged, so they come again).</summary>
+    private void Post(Func<Task> work) => _mailbox.Writer.TryWrite(work);
 
     private async Task TakeEntriesAsync(ConnectionSession session, IReadOnlyList<Entry> entries)
     {

@@ -192,11 +192,23 @@ public sealed partial class ParleyClient : IAsyncDisposable
         return true;
     });
 
+    /// <summary>Runs the mailbox until it is completed. A failing item is logged; the loop never stops early.</summary>
     private async Task ProcessMailboxAsync()
     {
         await foreach (var work in _mailbox.Reader.ReadAllAsync())
         {
-            await work();
+            try
+            {
+                await work();
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                ClientLog.WorkCancelled(_options.Logger);
+            }
+            catch (Exception error)
+            {
+                ClientLog.WorkFailed(_options.Logger, error);
+            }
         }
     }
 

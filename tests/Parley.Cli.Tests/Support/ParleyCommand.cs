@@ -40,6 +40,7 @@ public sealed class ParleyCommand(NodeEndpoint node, string profile)
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            Environment = { ["PARLEY_LOG"] = "debug" },
         };
         start.ArgumentList.Add(Dll);
         foreach (var arg in args)
@@ -62,11 +63,14 @@ public sealed class ParleyCommand(NodeEndpoint node, string profile)
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"parley {string.Join(' ', args)} did not exit within 90 s");
+            throw new TimeoutException($"parley {string.Join(' ', args)} did not exit within 90 s; it said:\n{await error}");
         }
-        return new Run(process.ExitCode, await output, await error);
+        return new Run(process.ExitCode, await output, Quiet(await error));
     }
+
+    /// <summary>Stderr without the client's debug log lines (which start with a time of day).</summary>
+    private static string Quiet(string error) => string.Join('\n', error.Split('\n').Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d\d:\d\d:\d\d\.\d{3} ")));
 }
 
-/// <summary>What one run of parley printed, and how it exited.</summary>
+/// <summary>What one run of parley printed, and how it exited (its debug log is kept apart from its errors).</summary>
 public sealed record Run(int ExitCode, string Output, string Error);
