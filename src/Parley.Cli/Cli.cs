@@ -29,6 +29,11 @@ public static class Cli
     public static async Task<int> RunAsync(string[] args)
     {
         Console.OutputEncoding = Encoding.UTF8;
+        if (Console.IsOutputRedirected)
+        {
+            // Piped or captured: no terminal width to fit, so do not wrap lines at 80 columns.
+            Spectre.Console.AnsiConsole.Profile.Width = 200;
+        }
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)
         {

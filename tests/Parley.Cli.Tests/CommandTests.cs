@@ -40,6 +40,26 @@ public sealed class CommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_link_code_from_one_profile_makes_another_profile_a_second_device_with_the_history()
+    {
+        var (phone, number) = await _profiles.RegisterAsync(_node, "phone");
+        var (bob, bobPhone) = await _profiles.RegisterAsync(_node, "bob");
+        await bob.JsonAsync("send", number, "before the laptop existed");
+
+        var code = (await phone.JsonAsync("link")).GetProperty("code").GetString()!;
+        var laptop = _profiles.For(_node, "laptop");
+        var linked = await laptop.JsonAsync("link", code, "--name", "laptop");
+
+        Assert.Equal((2, number), (linked.GetProperty("device_id").GetInt32(), linked.GetProperty("phone_number").GetString()));
+        var devices = await laptop.JsonAsync("devices");
+        Assert.Equal([("parley cli", false), ("laptop", true)], devices.EnumerateArray().Select(d => (d.GetProperty("name").GetString(), d.GetProperty("current").GetBoolean())));
+        var history = await laptop.JsonAsync("history", bobPhone);
+        Assert.Equal(["before the laptop existed"], history.EnumerateArray().Select(r => r.GetProperty("text").GetString()));
+        var reused = await _profiles.For(_node, "another").RunAsync("link", code);
+        Assert.Contains("link_code_not_found", OneLine(reused.Error));
+    }
+
+    [Fact]
     public async Task Failures_are_one_line_on_stderr_with_a_non_zero_exit_code()
     {
         var (alice, _) = await _profiles.RegisterAsync(_node, "alice");
