@@ -19,8 +19,11 @@ public sealed class Session : IAsyncDisposable
 
     public ParleyClient Client { get; }
 
-    /// <summary>Opens the profile's device and starts connecting (it does not wait).</summary>
-    public static async Task<Session> StartAsync(CliContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the profile's device and starts connecting (it does not wait). Only a session that stays
+    /// (the chat) follows presence; a one-shot verb would subscribe just to leave.
+    /// </summary>
+    public static async Task<Session> StartAsync(CliContext context, CancellationToken cancellationToken, bool followPresence = false)
     {
         var (store, identity) = await context.Profile.OpenDeviceAsync(cancellationToken);
         try
@@ -32,6 +35,7 @@ public sealed class Session : IAsyncDisposable
                 RequestTimeout = context.Timeout,
                 ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, context.Timeout.TotalSeconds)),
                 ReconnectMaxDelay = TimeSpan.FromSeconds(5),
+                FollowPresence = followPresence,
                 Logger = StderrLogger.FromEnvironment() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
             });
             await client.StartAsync(cancellationToken);

@@ -112,6 +112,10 @@ public sealed partial class ParleyClient : IAsyncDisposable
         }
         _outbox.Restore(await _store.GetOutboxAsync(cancellationToken));
         await _inbox.CursorsAsync(cancellationToken);
+        foreach (var conversation in await _store.GetConversationsAsync(cancellationToken))
+        {
+            _knownConversations.Add(conversation.Id);
+        }
         _dispatching = Task.Run(DispatchEventsAsync, CancellationToken.None);
         _processing = Task.Run(ProcessMailboxAsync, CancellationToken.None);
         _supervising = Task.Run(SuperviseAsync, CancellationToken.None);

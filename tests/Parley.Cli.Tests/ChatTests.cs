@@ -20,8 +20,8 @@ public sealed class ChatTests : IAsyncLifetime
     [Fact]
     public async Task The_chat_shows_an_incoming_message_live_and_the_ticks_of_a_reply_turn_to_read()
     {
-        var (alice, alicePhone) = await _profiles.RegisterAsync(_node, "alice");
-        var (bob, bobPhone) = await _profiles.RegisterAsync(_node, "bob");
+        var registered = await Task.WhenAll(_profiles.RegisterAsync(_node, "alice"), _profiles.RegisterAsync(_node, "bob"));
+        var ((alice, alicePhone), (bob, bobPhone)) = (registered[0], registered[1]);
         await using var terminal = await Tmux.StartAsync(["dotnet", ParleyCommand.Dll, "chat", "--server", _node.BaseAddress.ToString(), "--profile", alice.Profile]);
         await terminal.WaitForAsync(s => s.Contains("● online") && s.Contains("none yet"), "the chat to come online with no conversations");
 

@@ -22,8 +22,8 @@ public sealed class CommandTests : IAsyncLifetime
     [Fact]
     public async Task Send_fails_while_the_node_is_down_and_the_message_goes_out_once_with_the_next_command()
     {
-        var (alice, _) = await _profiles.RegisterAsync(_node, "alice");
-        var (bob, bobPhone) = await _profiles.RegisterAsync(_node, "bob");
+        var registered = await Task.WhenAll(_profiles.RegisterAsync(_node, "alice"), _profiles.RegisterAsync(_node, "bob"));
+        var ((alice, _), (bob, bobPhone)) = (registered[0], registered[1]);
         var conversation = (await alice.JsonAsync("send", bobPhone, "first")).GetProperty("conversation_id").GetString()!;
         var port = _node.Port;
         await _node.DisposeAsync();
@@ -42,8 +42,8 @@ public sealed class CommandTests : IAsyncLifetime
     [Fact]
     public async Task A_link_code_from_one_profile_makes_another_profile_a_second_device_with_the_history()
     {
-        var (phone, number) = await _profiles.RegisterAsync(_node, "phone");
-        var (bob, bobPhone) = await _profiles.RegisterAsync(_node, "bob");
+        var registered = await Task.WhenAll(_profiles.RegisterAsync(_node, "phone"), _profiles.RegisterAsync(_node, "bob"));
+        var ((phone, number), (bob, bobPhone)) = (registered[0], registered[1]);
         await bob.JsonAsync("send", number, "before the laptop existed");
 
         var code = (await phone.JsonAsync("link")).GetProperty("code").GetString()!;
@@ -65,18 +65,21 @@ public sealed class CommandTests : IAsyncLifetime
         var (alice, _) = await _profiles.RegisterAsync(_node, "alice");
         var stranger = _profiles.For(_node, "nobody");
 
-        var cases = new (Run Run, int Code, string Says)[]
+        // Independent of each other: run side by side.
+        var runs = new (Task<Run> Run, int Code, string Says)[]
         {
-            (await stranger.RunAsync("send", "+15550000000", "hi"), 1, "no device in profile"),
-            (await alice.RunAsync("send", NodeEndpoint.NewPhoneNumber(), "hi"), 1, "no account has the number"),
-            (await alice.RunAsync("send", "bob", "hi"), 1, "is neither a phone number"),
-            (await alice.RunAsync("history", "g_AAAAAAAAAAAAAAAAAAAAAA"), 1, "no such conversation"),
-            (await alice.RunAsync("group", "add", "g_AAAAAAAAAAAAAAAAAAAAAA", "+15550000000"), 1, "no account has the number"),
-            (await alice.RunAsync("register", NodeEndpoint.NewPhoneNumber(), "--code", "123456"), 1, "already holds the device"),
-            (await _profiles.For(_node, "wrong").RunAsync("register", NodeEndpoint.NewPhoneNumber(), "--code", "654321"), 1, "wrong_code"),
-            (await ParleyCommand.RunRawAsync(["sync", "--profile", alice.Profile, "--server", "http://127.0.0.1:1", "--timeout", "2"]), 1, "gave up after 2 s"),
-            (await alice.RunAsync("frobnicate"), 2, "frobnicate"),
+            (stranger.RunAsync("send", "+15550000000", "hi"), 1, "no device in profile"),
+            (alice.RunAsync("send", NodeEndpoint.NewPhoneNumber(), "hi"), 1, "no account has the number"),
+            (alice.RunAsync("send", "bob", "hi"), 1, "is neither a phone number"),
+            (alice.RunAsync("history", "g_AAAAAAAAAAAAAAAAAAAAAA"), 1, "no such conversation"),
+            (alice.RunAsync("group", "add", "g_AAAAAAAAAAAAAAAAAAAAAA", "+15550000000"), 1, "no account has the number"),
+            (alice.RunAsync("register", NodeEndpoint.NewPhoneNumber(), "--code", "123456"), 1, "already holds the device"),
+            (_profiles.For(_node, "wrong").RunAsync("register", NodeEndpoint.NewPhoneNumber(), "--code", "654321"), 1, "wrong_code"),
+            (ParleyCommand.RunRawAsync(["sync", "--profile", alice.Profile, "--server", "http://127.0.0.1:1", "--timeout", "2"]), 1, "gave up after 2 s"),
+            (alice.RunAsync("frobnicate"), 2, "frobnicate"),
         };
+        await Task.WhenAll(runs.Select(r => r.Run));
+        var cases = runs.Select(r => (Run: r.Run.Result, r.Code, r.Says)).ToList();
 
         foreach (var (run, code, says) in cases)
         {

@@ -25,9 +25,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Two_people_talk_both_ways_and_three_in_a_group_and_every_history_agrees_with_receipts()
     {
-        var (alice, alicePhone) = await _profiles.RegisterAsync(_node, "alice");
-        var (bob, bobPhone) = await _profiles.RegisterAsync(_node, "bob");
-        var (carol, carolPhone) = await _profiles.RegisterAsync(_node, "carol");
+        var registered = await Task.WhenAll(_profiles.RegisterAsync(_node, "alice"), _profiles.RegisterAsync(_node, "bob"), _profiles.RegisterAsync(_node, "carol"));
+        var ((alice, alicePhone), (bob, bobPhone), (carol, carolPhone)) = (registered[0], registered[1], registered[2]);
 
         // 1:1, both ways. Each send exits 0 only with the seq the node stored it at.
         Assert.Equal(1, (await alice.JsonAsync("send", bobPhone, "hello bob")).GetProperty("seq").GetInt32());

@@ -17,7 +17,7 @@ internal static class ChatCommand
             {
                 throw new CliException("chat needs a terminal; for scripts use send, sync and history");
             }
-            await using var session = await Session.StartAsync(context, cancellationToken);
+            await using var session = await Session.StartAsync(context, cancellationToken, followPresence: true);
             return await new ChatApp(session, parse.GetValue(to)).RunAsync(cancellationToken);
         });
         return command;
