@@ -63,7 +63,7 @@ public static class Cli
     public static (string Message, int ExitCode) Describe(Exception error) => error switch
     {
         CliException cli => (cli.Message, cli.ExitCode),
-        ParleyException parley => ($"{Disconnect.Describe(parley.Code).ToLowerInvariant().Replace('_', ' ')}: {parley.Message}{RetryHint(parley.RetryAfter)}", Failed),
+        ParleyException parley => ($"{Words(Disconnect.Describe(parley.Code))}: {parley.Message}{RetryHint(parley.RetryAfter)}", Failed),
         RegistrationException registration => ($"{registration.Message} ({registration.Error}{Attempts(registration.AttemptsLeft)}){RetryHint(registration.RetryAfter)}", Failed),
         SqliteException sqlite => ($"the profile's store cannot be used: {sqlite.Message}", Failed),
         OperationCanceledException => ("interrupted", 130),
@@ -71,6 +71,9 @@ public static class Cli
         IOException or UnauthorizedAccessException => (error.Message, Failed),
         _ => ($"unexpected error ({error.GetType().Name}): {error.Message}", Failed),
     };
+
+    /// <summary>"NotFound" → "not found".</summary>
+    private static string Words(string code) => System.Text.RegularExpressions.Regex.Replace(code, "(?<=[a-z])(?=[A-Z])", " ").ToLowerInvariant();
 
     private static string RetryHint(TimeSpan? retryAfter) =>
         retryAfter is { } wait ? $"; try again in {Math.Ceiling(wait.TotalSeconds):0} s" : "";

@@ -76,6 +76,7 @@ public sealed class CommandTests : IAsyncLifetime
             (alice.RunAsync("register", NodeEndpoint.NewPhoneNumber(), "--code", "123456"), 1, "already holds the device"),
             (_profiles.For(_node, "wrong").RunAsync("register", NodeEndpoint.NewPhoneNumber(), "--code", "654321"), 1, "wrong_code"),
             (ParleyCommand.RunRawAsync(["sync", "--profile", alice.Profile, "--server", "http://127.0.0.1:1", "--timeout", "2"]), 1, "gave up after 2 s"),
+            (alice.RunAsync("group", "leave", "g_AAAAAAAAAAAAAAAAAAAAAA"), 1, "not found: "),
             (alice.RunAsync("frobnicate"), 2, "frobnicate"),
         };
         await Task.WhenAll(runs.Select(r => r.Run));

@@ -49,6 +49,10 @@ public sealed class RegistrationClient(HttpClient http, Uri server)
         {
             throw new RegistrationException(HttpStatusCode.ServiceUnavailable, "unreachable", $"cannot reach the node at {server}: {error.Message}");
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistrationException(HttpStatusCode.GatewayTimeout, "timeout", $"the node at {server} did not answer within {http.Timeout.TotalSeconds:0} s");
+        }
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
@@ -57,15 +61,7 @@ public sealed class RegistrationClient(HttpClient http, Uri server)
         {
             if (!response.IsSuccessStatusCode)
             {
-                ErrorResponse? error = null;
-                try
-                {
-                    error = await response.Content.ReadFromJsonAsync(RegistrationJson.Default.ErrorResponse, cancellationToken);
-                }
-                catch (JsonException)
-                {
-                    // Not one of the node's error bodies (a proxy's page, say): the status says enough.
-                }
+                var error = await ReadErrorAsync(response, cancellationToken);
                 throw new RegistrationException(
                     response.StatusCode,
                     error?.Error ?? "http_" + (int)response.StatusCode,
@@ -75,6 +71,19 @@ public sealed class RegistrationClient(HttpClient http, Uri server)
             }
             return await response.Content.ReadFromJsonAsync(type, cancellationToken)
                 ?? throw new RegistrationException(response.StatusCode, "malformed_response", "the node's answer was empty");
+        }
+    }
+
+    /// <summary>The node's error body, or null when the body is something else (a proxy's page, say): then the status says enough.</summary>
+    private static async Task<ErrorResponse?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(RegistrationJson.Default.ErrorResponse, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }
