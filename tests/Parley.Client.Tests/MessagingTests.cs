@@ -29,8 +29,10 @@ public sealed class MessagingTests : IAsyncLifetime
         await bob.Client.MarkAllReadAsync(sent.ConversationId);
         await Eventually.TrueAsync(async () => (await alice.Client.GetMessagesAsync(sent.ConversationId)).Single().Status == MessageStatus.Read, "the read tick");
 
-        var ticks = alice.Statuses.Where(s => s.ClientMessageId is null || s.ClientMessageId.SequenceEqual(pending.ClientMessageId)).Select(s => s.Status).ToList();
-        Assert.Equal([MessageStatus.Pending, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read], ticks.Distinct());
+        // The events tell the same story, in order (they are raised a moment after the store changes).
+        List<MessageStatus> Ticks() => alice.Statuses.Where(s => s.ClientMessageId is null || s.ClientMessageId.SequenceEqual(pending.ClientMessageId)).Select(s => s.Status).Distinct().ToList();
+        await Eventually.TrueAsync(() => Ticks().Contains(MessageStatus.Read), "the read event");
+        Assert.Equal([MessageStatus.Pending, MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Read], Ticks());
         var row = (await bob.Client.GetMessagesAsync(sent.ConversationId)).Single();
         Assert.Equal(("hello bob", MessageStatus.Received, alice.AccountId, sent.Seq), (row.Text, row.Status, row.SenderAccountId, row.Seq));
     }
@@ -54,6 +56,7 @@ public sealed class MessagingTests : IAsyncLifetime
         await carol.Client.MarkAllReadAsync(group.Id);
         await Eventually.TrueAsync(async () => await StatusAsync(alice, group.Id, sent.Seq) == MessageStatus.Read, "read by everyone");
 
+        await Eventually.TrueAsync(() => carol.ReceivedTexts.Count == 1, "carol's message event");
         Assert.Equal(["hi all"], carol.ReceivedTexts);
         Assert.Equal(MembershipChange.Types.Kind.Created, carol.Received[0].Membership?.Kind);
         Assert.Equal("trio", (await carol.Client.GetConversationAsync(group.Id))!.Name);
@@ -74,10 +77,11 @@ public sealed class MessagingTests : IAsyncLifetime
             await Eventually.TrueAsync(() => alice.Client.TypingIn(conversation).Contains(bob.AccountId), "alice to see bob typing");
             await bob.Client.StoppedTypingAsync(conversation);
             await Eventually.TrueAsync(() => alice.Client.TypingIn(conversation).Count == 0, "the indicator to go");
+            await Eventually.TrueAsync(() => alice.Typing.Count == 2, "both typing events");
             Assert.Equal([true, false], alice.Typing.Select(t => t.Typing));
         }
 
-        await Eventually.TrueAsync(() => alice.Client.PresenceOf(bobCredentials.AccountId) is { Online: false, LastSeen: not null }, "bob offline with a last-seen");
+        await Eventually.TrueAsync(() => alice.Presence.Any(p => p.AccountId == bobCredentials.AccountId && p is { Online: false, LastSeen: not null }), "bob offline with a last-seen");
         Assert.Contains(alice.Presence, p => p.AccountId == bobCredentials.AccountId && p.Online);
     }
 
@@ -109,7 +113,7 @@ public sealed class MessagingTests : IAsyncLifetime
             Assert.Equal(typo.ClientMessageId, rows[1].ReplyTo);
             Assert.Equal("😀", rows[1].Reactions![aliceCredentials.AccountId]);
         }
-        Assert.Contains(laptop.Received, r => r.IsOwn && r.Content?.Text?.Body == "helo");
+        await Eventually.TrueAsync(() => laptop.Received.Any(r => r.IsOwn && r.Content?.Text?.Body == "helo"), "the laptop's event for the phone's message");
     }
 
     private static async Task<MessageStatus> StatusAsync(RecordingClient client, string conversation, ulong seq) =>

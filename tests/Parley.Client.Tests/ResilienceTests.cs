@@ -104,7 +104,7 @@ public sealed class ResilienceTests(ITestOutputHelper output)
             var rows = await client.Client.GetMessagesAsync(conversation);
             Assert.Equal(Enumerable.Range(1, 40).Select(i => (ulong)i), rows.Select(r => r.Seq));
             Assert.Equal(expected, rows.Select(r => r.Text));
-            Assert.Contains(client.Connection, c => c.State == ConnectionState.WaitingToReconnect);
+            await Eventually.TrueAsync(() => client.Connection.Any(c => c.State == ConnectionState.WaitingToReconnect), "the reconnect event");
         }
     }
 
@@ -163,6 +163,7 @@ public sealed class ResilienceTests(ITestOutputHelper output)
         Assert.Equal(ErrorCode.DeviceRevoked, laptop.Client.Status.LastDisconnect?.Code);
         var error = await Assert.ThrowsAsync<ParleyException>(() => laptop.Client.ListDevicesAsync());
         Assert.Equal(ErrorCode.DeviceRevoked, error.Code);
+        await Eventually.TrueAsync(() => laptop.Connection.Any(c => c.State == ConnectionState.Refused), "the refused event");
         Assert.DoesNotContain(laptop.Connection.SkipWhile(c => c.State != ConnectionState.Refused), c => c.State == ConnectionState.Connecting);
     }
 }
