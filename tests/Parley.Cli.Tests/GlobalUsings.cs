@@ -1,0 +1,4 @@
+// Orleans imports its namespaces implicitly (through Parley.Testing); its ErrorCode and Request would
+// shadow the protocol's.
+global using ErrorCode = Parley.Protocol.ErrorCode;
+global using Request = Parley.Protocol.Request;
