@@ -16,12 +16,17 @@ public static class Cli
 
     public static RootCommand Build()
     {
-        var root = new RootCommand("parley — a terminal client for Parley nodes: register, send, sync, read history, chat.");
+        var root = new RootCommand("parley — a terminal client for Parley nodes: register, send, sync, read history, chat; and bench, to measure a node.");
         var options = new GlobalOptions();
-        options.AddTo(root);
         foreach (var verb in Verbs.All)
         {
-            root.Add(verb(options));
+            var command = verb(options);
+            options.AddTo(command);
+            root.Add(command);
+        }
+        foreach (var tool in Verbs.Tools)
+        {
+            root.Add(tool());
         }
         return root;
     }

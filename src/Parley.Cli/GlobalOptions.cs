@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Parley.Cli;
 
-/// <summary>The options every verb takes. They are recursive: `parley send --json …` and `parley --json send …` both work.</summary>
+/// <summary>The options every client verb takes (after the verb: `parley send --json …`); recursive, so subcommands such as `group add` take them too.</summary>
 public sealed class GlobalOptions
 {
     public const string DefaultServer = "http://127.0.0.1:8080";

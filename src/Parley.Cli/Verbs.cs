@@ -5,8 +5,9 @@ namespace Parley.Cli;
 
 /// <summary>
 /// Every verb of <c>parley</c>, in the order `parley --help` lists them. Adding a verb is one line
-/// here: a function that builds its <see cref="Command"/> (the global options — <c>--server</c>,
-/// <c>--profile</c>, <c>--json</c>, <c>--timeout</c> — reach every verb on their own).
+/// here: a function that builds its <see cref="Command"/>. Client verbs get the client's options
+/// (<c>--server</c>, <c>--profile</c>, <c>--json</c>, <c>--timeout</c>); tools with options of their
+/// own, like <c>bench</c>, do not.
 /// </summary>
 internal static class Verbs
 {
@@ -22,5 +23,11 @@ internal static class Verbs
         HistoryCommand.Create,
         ReadCommand.Create,
         ChatCommand.Create,
+    ];
+
+    /// <summary>Verbs that are tools with their own options (`parley bench`'s --server starts or targets a node; its --json names a file).</summary>
+    public static readonly IReadOnlyList<Func<Command>> Tools =
+    [
+        Bench.BenchCommand.Create,
     ];
 }
