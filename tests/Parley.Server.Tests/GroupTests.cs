@@ -4,16 +4,19 @@ using Parley.Testing;
 namespace Parley.Server.Tests;
 
 /// <summary>Groups: membership in the log, order under concurrency, and who may see what.</summary>
-public sealed class GroupTests : IAsyncLifetime
+public class GroupTests : IAsyncLifetime
 {
     private TestNode _node = null!;
 
-    public async ValueTask InitializeAsync() => _node = await TestNode.StartAsync(new Dictionary<string, string>
+    /// <summary>The node's settings; a subclass runs every test again with others.</summary>
+    protected virtual Dictionary<string, string> Settings => new()
     {
         ["Conversations:MaxGroupMembers"] = "6",
         ["Gateway:SendRatePerSecond"] = "100000",
         ["Gateway:SendBurst"] = "100000",
-    });
+    };
+
+    public async ValueTask InitializeAsync() => _node = await TestNode.StartAsync(Settings);
 
     public async ValueTask DisposeAsync() => await _node.DisposeAsync();
 
@@ -241,5 +244,19 @@ public sealed class GroupTests : IAsyncLifetime
         var response = await creator.RequestAsync(new Request { CreateGroup = request });
         Assert.True(response.Conversation is not null, response.Error?.Message);
         return response.Conversation.Id;
+    }
+}
+
+/// <summary>The group tests with delivery through the account actors, as in a cluster.</summary>
+public sealed class GroupsThroughAccountActorsTests : GroupTests
+{
+    protected override Dictionary<string, string> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Delivery:LocalOnly"] = "false";
+            return settings;
+        }
     }
 }

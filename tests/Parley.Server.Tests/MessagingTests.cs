@@ -5,14 +5,17 @@ using Parley.Testing;
 namespace Parley.Server.Tests;
 
 /// <summary>1:1 messaging, idempotent sends and receipts, on a real node over real WebSockets.</summary>
-public sealed class MessagingTests : IAsyncLifetime
+public class MessagingTests : IAsyncLifetime
 {
     private TestNode _node = null!;
 
-    public async ValueTask InitializeAsync() => _node = await TestNode.StartAsync(new Dictionary<string, string>
+    /// <summary>The node's settings; a subclass runs every test again with others.</summary>
+    protected virtual Dictionary<string, string> Settings => new()
     {
         ["Conversations:DedupWindow"] = "16",
-    });
+    };
+
+    public async ValueTask InitializeAsync() => _node = await TestNode.StartAsync(Settings);
 
     public async ValueTask DisposeAsync() => await _node.DisposeAsync();
 
@@ -201,5 +204,22 @@ public sealed class MessagingTests : IAsyncLifetime
 
         Assert.Equal(ErrorCode.LimitExceeded, tooBig.Error.Code);
         Assert.Equal(ErrorCode.NotFound, nobody.Error.Code);
+    }
+}
+
+/// <summary>
+/// The same tests with entries, receipts and typing delivered through the account actors, as in a
+/// cluster, instead of straight to the node's connections.
+/// </summary>
+public sealed class MessagingThroughAccountActorsTests : MessagingTests
+{
+    protected override Dictionary<string, string> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Delivery:LocalOnly"] = "false";
+            return settings;
+        }
     }
 }

@@ -4,12 +4,15 @@ using Parley.Testing;
 namespace Parley.Server.Tests;
 
 /// <summary>Typing indicators and presence: ephemeral, and seen by exactly the right devices.</summary>
-public sealed class PresenceAndTypingTests : IAsyncLifetime
+public class PresenceAndTypingTests : IAsyncLifetime
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(400);
     private TestNode _node = null!;
 
-    public async ValueTask InitializeAsync() => _node = await TestNode.StartAsync();
+    /// <summary>The node's settings; a subclass runs every test again with others.</summary>
+    protected virtual Dictionary<string, string> Settings => [];
+
+    public async ValueTask InitializeAsync() => _node = await TestNode.StartAsync(Settings);
 
     public async ValueTask DisposeAsync() => await _node.DisposeAsync();
 
@@ -139,4 +142,10 @@ public sealed class PresenceAndTypingTests : IAsyncLifetime
     }
 
     private static Request Subscribe(string accountId) => new() { SubscribePresence = new SubscribePresence { AccountIds = { accountId } } };
+}
+
+/// <summary>Typing and presence with delivery through the account actors, as in a cluster.</summary>
+public sealed class PresenceAndTypingThroughAccountActorsTests : PresenceAndTypingTests
+{
+    protected override Dictionary<string, string> Settings => new() { ["Delivery:LocalOnly"] = "false" };
 }

@@ -121,8 +121,7 @@ public sealed class AccountGrain(
 
     public Task Deliver(LogEntry entry)
     {
-        // The device that sent a message has it (its send's answer carries the seq): not echoed back.
-        var sender = entry.Kind == EntryKind.Message && entry.SenderAccount == Id ? entry.SenderDevice : 0;
+        var sender = LocalConnections.SendingDevice(Id, entry);
         foreach (var (deviceId, id, connection) in _connections.All())
         {
             if (deviceId != sender)

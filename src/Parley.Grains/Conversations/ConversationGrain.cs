@@ -21,7 +21,7 @@ namespace Parley.Grains.Conversations;
 public sealed partial class ConversationGrain(
     IConversationStore store,
     IAccountStore accounts,
-    Actors actors,
+    Delivery delivery,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationGrain> logger) : Grain, IConversationGrain
@@ -213,7 +213,7 @@ public sealed partial class ConversationGrain(
     {
         foreach (var account in _conversation.AudienceOf(entry.Seq))
         {
-            actors.Account(account).Deliver(entry.ForAccount(account));
+            delivery.Deliver(account, entry.ForAccount(account));
         }
     }
 
@@ -273,7 +273,7 @@ public sealed partial class ConversationGrain(
         var immutable = new Immutable<byte[]>(frame);
         foreach (var account in accounts)
         {
-            _ = actors.Account(account).Push(immutable);
+            delivery.Push(account, immutable);
         }
     }
 

@@ -268,7 +268,6 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
         _tokenHash = DeviceToken.Hash(credentials.Token.Span);
         Reference = _gateway.Grains.CreateObjectReference<IDeviceConnection>(this);
-        _gateway.LocalConnections.Add(Id, this);
         var outcome = await _gateway.Actors.Account(accountId).Connect(credentials.DeviceId, _tokenHash, Id, Reference);
         switch (outcome)
         {
@@ -280,6 +279,8 @@ public sealed partial class DeviceSession : IDeviceConnection
                 return;
         }
         Identity = new SessionIdentity(accountId, credentials.DeviceId, Id);
+        // Before the positions are read: whatever commits after that read reaches this connection live.
+        _gateway.LocalConnections.Add(accountId, credentials.DeviceId, Id, this);
         Volatile.Write(ref _lastRefreshAt, _gateway.Clock.GetTimestamp());
         GatewayLog.Authenticated(_gateway.Logger, Id, accountId, credentials.DeviceId, Truncate(hello.ClientName, 64));
         Send(new ServerFrame { Welcome = Welcome() });
@@ -684,9 +685,12 @@ public sealed partial class DeviceSession : IDeviceConnection
                 _ = _gateway.Actors.Account(target).UnwatchPresence(Id);
             }
         }
+        if (Identity is { } registered)
+        {
+            _gateway.LocalConnections.Remove(registered.AccountId, Id);
+        }
         if (Reference is not null)
         {
-            _gateway.LocalConnections.Remove(Id);
             _gateway.Grains.DeleteObjectReference<IDeviceConnection>(Reference);
         }
     }

@@ -47,6 +47,8 @@ public static class ParleyNode
 
         services.AddSingleton<Actors>();
         services.AddSingleton<LocalConnections>();
+        services.AddSingleton<Delivery>();
+        services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.AddSingleton<ISmsSender, LoggingSmsSender>();
         services.AddRegistrationRateLimits();
         services.ConfigureHttpJsonOptions(json =>

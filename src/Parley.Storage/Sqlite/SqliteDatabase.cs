@@ -32,7 +32,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
         _writer = Open();
         Execute(_writer, "PRAGMA journal_mode = WAL;");
-        Execute(_writer, $"PRAGMA synchronous = {settings.Synchronous.ToString().ToUpperInvariant()};");
+        Execute(_writer, settings.Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
         // Checkpoints (copying the WAL back into the database file) run on their own connection,
         // off the commit path; see CheckpointLoopAsync.
         Execute(_writer, "PRAGMA wal_autocheckpoint = 0;");
