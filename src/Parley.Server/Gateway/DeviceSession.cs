@@ -29,9 +29,11 @@ public sealed partial class DeviceSession : IDeviceConnection
     private readonly string _remote;
     private readonly Channel<Outgoing> _outbound;
     private readonly DeviceFeed _feed;
-    private readonly Dictionary<string, Task> _conversationTails = new(StringComparer.Ordinal);
-    private readonly HashSet<Guid> _presenceTargets = [];
-    private readonly Dictionary<string, ulong> _acks = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new(); // guards the acknowledgements and presence subscriptions below
+    // Made on first use: an idle connection should cost as little memory as it can.
+    private Dictionary<string, Task>? _conversationTails;
+    private HashSet<Guid>? _presenceTargets;
+    private Dictionary<string, ulong>? _acks;
     private int _acksSignalled;
     private readonly long _openedAt;
     private long _lastReceivedAt;
@@ -115,8 +117,9 @@ public sealed partial class DeviceSession : IDeviceConnection
     /// <summary>Remembers a presence subscription, to renew it and to end it with the connection. False when over the limit.</summary>
     internal bool TrackPresence(Guid target)
     {
-        lock (_presenceTargets)
+        lock (_lock)
         {
+            _presenceTargets ??= [];
             return _presenceTargets.Contains(target) || _presenceTargets.Count < Options.MaxPresenceSubscriptions && _presenceTargets.Add(target);
         }
     }
@@ -321,8 +324,9 @@ public sealed partial class DeviceSession : IDeviceConnection
             {
                 continue; // an ack for something that cannot exist changes nothing
             }
-            lock (_acks)
+            lock (_lock)
             {
+                _acks ??= new Dictionary<string, ulong>(StringComparer.Ordinal);
                 _acks[cursor.ConversationId] = Math.Max(cursor.Seq, _acks.GetValueOrDefault(cursor.ConversationId));
             }
         }
@@ -342,8 +346,12 @@ public sealed partial class DeviceSession : IDeviceConnection
     {
         Volatile.Write(ref _acksSignalled, 0);
         var identity = Identity!;
-        lock (_acks)
+        lock (_lock)
         {
+            if (_acks is null)
+            {
+                return;
+            }
             foreach (var (conversationId, seq) in _acks)
             {
                 _feed.OnAck(conversationId, seq);
@@ -374,6 +382,7 @@ public sealed partial class DeviceSession : IDeviceConnection
             _ = AnswerAsync(request, previous: null);
             return;
         }
+        _conversationTails ??= new Dictionary<string, Task>(StringComparer.Ordinal);
         _conversationTails.TryGetValue(key, out var tail);
         _conversationTails[key] = AnswerAsync(request, tail is { IsCompleted: false } ? tail : null);
         if (_conversationTails.Count > 64)
@@ -476,12 +485,11 @@ public sealed partial class DeviceSession : IDeviceConnection
     /// Waits for something to send; while the feed holds entries back behind a missing seq, wakes
     /// after the reorder grace period anyway, so the gap is repaired from the store.
     /// </summary>
-    private async ValueTask<bool> WaitForWorkAsync(ChannelReader<Outgoing> reader)
+    private ValueTask<bool> WaitForWorkAsync(ChannelReader<Outgoing> reader) =>
+        _feed.HasGaps ? WaitOrWakeAsync(reader) : reader.WaitToReadAsync();
+
+    private async ValueTask<bool> WaitOrWakeAsync(ChannelReader<Outgoing> reader)
     {
-        if (!_feed.HasGaps)
-        {
-            return await reader.WaitToReadAsync();
-        }
         using var wake = new CancellationTokenSource(Options.ReorderGrace);
         try
         {
@@ -649,12 +657,7 @@ public sealed partial class DeviceSession : IDeviceConnection
                 Fail(ErrorCode.DeviceRevoked, "this device has been revoked");
                 return;
             }
-            Guid[] targets;
-            lock (_presenceTargets)
-            {
-                targets = [.. _presenceTargets];
-            }
-            foreach (var target in targets)
+            foreach (var target in PresenceTargets())
             {
                 await _gateway.Actors.Account(target).WatchPresence(Id, Reference);
             }
@@ -669,18 +672,21 @@ public sealed partial class DeviceSession : IDeviceConnection
         }
     }
 
+    private Guid[] PresenceTargets()
+    {
+        lock (_lock)
+        {
+            return _presenceTargets is null ? [] : [.. _presenceTargets];
+        }
+    }
+
     private async Task UnregisterAsync()
     {
         if (Identity is { } identity)
         {
             TakeAcks(); // the last acknowledgements still reach the conversations
             await _gateway.Actors.Account(identity.AccountId).Disconnect(identity.DeviceId, Id);
-            Guid[] targets;
-            lock (_presenceTargets)
-            {
-                targets = [.. _presenceTargets];
-            }
-            foreach (var target in targets)
+            foreach (var target in PresenceTargets())
             {
                 _ = _gateway.Actors.Account(target).UnwatchPresence(Id);
             }

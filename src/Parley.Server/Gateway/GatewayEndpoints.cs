@@ -15,8 +15,12 @@ public static class GatewayEndpoints
     }
 
     /// <summary>The WebSocket endpoint every device connects to.</summary>
-    public static void MapGateway(this IEndpointRouteBuilder app) =>
-        app.Map(WireProtocol.WebSocketPath, async (HttpContext context, Gateway gateway) =>
+    public static void MapGateway(this IEndpointRouteBuilder app)
+    {
+        // Taken once here rather than per request: binding it per request would create a service
+        // scope that every open connection then holds for its whole life.
+        var gateway = app.ServiceProvider.GetRequiredService<Gateway>();
+        app.Map(WireProtocol.WebSocketPath, async (HttpContext context) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -32,4 +36,5 @@ public static class GatewayEndpoints
             var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
             await new DeviceSession(socket, gateway, remote).RunAsync();
         });
+    }
 }
