@@ -8,7 +8,8 @@ namespace Parley.Grains.Accounts;
 /// </summary>
 public sealed class Account
 {
-    private readonly SortedDictionary<uint, DeviceRecord> _devices = [];
+    // A handful of devices at most: a dictionary is lighter than a sorted tree, and Devices sorts on demand.
+    private readonly Dictionary<uint, DeviceRecord> _devices = new(1);
 
     private Account(AccountRecord record, IEnumerable<DeviceRecord> devices)
     {
@@ -23,7 +24,7 @@ public sealed class Account
 
     public Guid Id => Record.Id;
 
-    public IReadOnlyCollection<DeviceRecord> Devices => _devices.Values;
+    public IReadOnlyCollection<DeviceRecord> Devices => [.. _devices.Values.OrderBy(d => d.DeviceId)];
 
     public static Account Load(AccountRecord record, IEnumerable<DeviceRecord> devices) => new(record, devices);
 
@@ -69,7 +70,7 @@ public sealed class Account
     /// <summary>Removes every device (re-registration); returns their ids.</summary>
     public IReadOnlyList<uint> RevokeAll()
     {
-        var ids = _devices.Keys.ToList();
+        var ids = _devices.Keys.Order().ToList();
         _devices.Clear();
         return ids;
     }

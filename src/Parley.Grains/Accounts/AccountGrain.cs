@@ -19,7 +19,7 @@ public sealed class AccountGrain(
     private const int MaxPresenceWatchers = 10_000;
 
     private readonly ConnectionRegistry<IDeviceConnection> _connections = new();
-    private readonly Dictionary<Guid, IDeviceConnection> _presenceWatchers = [];
+    private Dictionary<Guid, IDeviceConnection>? _presenceWatchers; // made when someone first watches
     private Account? _account;
 
     private Guid Id => this.GetPrimaryKey();
@@ -147,6 +147,7 @@ public sealed class AccountGrain(
         {
             return Task.FromResult<PresenceState?>(null);
         }
+        _presenceWatchers ??= [];
         if (_presenceWatchers.Count < MaxPresenceWatchers || _presenceWatchers.ContainsKey(watcherConnectionId))
         {
             _presenceWatchers[watcherConnectionId] = watcher;
@@ -157,7 +158,7 @@ public sealed class AccountGrain(
 
     public Task UnwatchPresence(Guid watcherConnectionId)
     {
-        _presenceWatchers.Remove(watcherConnectionId);
+        _presenceWatchers?.Remove(watcherConnectionId);
         return Task.CompletedTask;
     }
 
@@ -182,7 +183,7 @@ public sealed class AccountGrain(
 
     private void PublishPresence()
     {
-        if (_presenceWatchers.Count == 0 || _account is null)
+        if (_presenceWatchers is not { Count: > 0 } || _account is null)
         {
             return;
         }

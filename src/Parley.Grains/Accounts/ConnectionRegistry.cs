@@ -16,7 +16,7 @@ public sealed class ConnectionRegistry<TConnection>
     {
         if (!_byDevice.TryGetValue(deviceId, out var list))
         {
-            _byDevice[deviceId] = list = [];
+            _byDevice[deviceId] = list = new List<(Guid Id, TConnection Connection)>(1); // one connection per device is the norm
         }
         if (list.Exists(c => c.Id == connectionId))
         {
