@@ -50,7 +50,7 @@ public sealed class BenchScenarioTests : IAsyncLifetime
     [Fact]
     public async Task Group_reaches_every_member()
     {
-        var run = await RunAsync("group", "--members", "5", "--rate", "10", "--duration", "2");
+        var run = await RunAsync("group", "--members", "5", "--rate", "10", "--duration", "2", "--warmup", "1");
         Assert.Equal(20, run["acked"]!.GetValue<long>());
         Assert.Equal(0, run["lost"]!.GetValue<long>());
         Assert.Equal(0, run["duplicated"]!.GetValue<long>());

@@ -11,21 +11,15 @@ namespace Parley.Bench.Scenarios;
 /// rate. Every message reaches the other M - 1 devices (a sending device is not sent its own message
 /// back); the latency that counts is the one to the last of them.
 /// </summary>
-public sealed class GroupScenario(int members, double rate, TimeSpan duration)
+public sealed class GroupScenario(int members, double rate, TimeSpan duration, TimeSpan warmup)
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     public async Task<RunResult> RunAsync(BenchContext context)
     {
         var credentials = await ConnectionsScenario.RegisterAsync(context, members);
-        var messages = (long)(rate * duration.TotalSeconds);
-        var run = BenchPayload.NewRun();
-        var ledger = new MessageLedger(messages, members - 1);
-        var seen = Enumerable.Range(0, members).Select(_ => new BitArray((int)messages)).ToArray();
-        var toLast = new Latencies();
-        var toEach = new Latencies();
         var created = new CountdownEvent(members);
-        long lastDelivery = 0;
+        Run? current = null;
 
         void OnEntries(BenchClient receiver, Entries entries)
         {
@@ -34,30 +28,9 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration)
                 if (entry.Membership?.Kind == MembershipChange.Types.Kind.Created)
                 {
                     created.Signal();
-                    continue;
                 }
-                if (entry.SenderAccountId == receiver.Credentials.AccountId
-                    || !BenchPayload.TryRead(entry.Payload, run, out var number, out var scheduled) || number >= messages)
-                {
-                    continue; // its own message (replayed), or not this run's
-                }
-                var bits = seen[receiver.Index];
-                lock (bits)
-                {
-                    if (bits[(int)number])
-                    {
-                        ledger.Duplicate();
-                        continue;
-                    }
-                    bits[(int)number] = true;
-                }
-                toEach.RecordSince(scheduled);
-                if (ledger.Deliver(number) == members - 1)
-                {
-                    toLast.RecordSince(scheduled);
-                }
-                Volatile.Write(ref lastDelivery, Stopwatch.GetTimestamp());
             }
+            current?.OnEntries(receiver, entries);
         }
 
         var connecting = context.Phase($"connecting {members:#,0} members", members);
@@ -75,69 +48,123 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration)
             throw new TimeoutException($"{created.CurrentCount} members never received the group's creation");
         }
 
-        var server = context.Node.Meter?.StartInterval();
-        var loadgen = context.LoadGenerator.StartInterval();
-        var started = Stopwatch.GetTimestamp();
-        var inFlight = 0;
-        var sending = context.Phase($"{rate:#,0} msgs/s to {members:#,0} members for {duration.TotalSeconds:0} s", messages);
-        await OpenLoop.RunAsync(rate, duration, (number, scheduled) =>
+        if (warmup > TimeSpan.Zero)
         {
-            var sender = fleet[(int)(number % members)];
-            Interlocked.Increment(ref inFlight);
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    var response = await sender.SendMessageAsync(group, null, BenchPayload.Create(run, number, scheduled), BenchPayload.NewClientMessageId());
-                    if (response.Send is not null)
-                    {
-                        ledger.Ack(number);
-                    }
-                    else
-                    {
-                        ledger.Refuse();
-                    }
-                }
-                catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.Net.WebSockets.WebSocketException)
-                {
-                    ledger.Refuse();
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref inFlight);
-                }
-            });
-            sending.Value = number + 1;
-        }, context.CancellationToken);
-        var serverCpu = server?.Percent();
-        var loadgenCpu = loadgen.Percent();
+            // The node's JIT settles (tiered compilation, dynamic PGO) under the same load; not measured.
+            current = new Run(fleet, group, rate, warmup, label: "warm-up");
+            await current.ExecuteAsync(context);
+        }
+        current = new Run(fleet, group, rate, duration);
+        return await current.ExecuteAsync(context);
+    }
 
-        var deadline = Stopwatch.GetTimestamp() + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
-        await context.PhaseAsync("waiting for every member to have every message", async _ =>
+    private sealed class Run(Fleet fleet, string group, double rate, TimeSpan duration, string label = "")
+    {
+        private readonly int _members = fleet.Clients.Count;
+        private readonly long _messages = (long)(rate * duration.TotalSeconds);
+        private readonly MessageLedger _ledger = new((long)(rate * duration.TotalSeconds), fleet.Clients.Count - 1);
+        private readonly BitArray[] _seen = [.. fleet.Clients.Select(_ => new BitArray((int)(rate * duration.TotalSeconds)))];
+        private readonly Latencies _toLast = new();
+        private readonly Latencies _toEach = new();
+        private readonly int _run = BenchPayload.NewRun();
+        private long _lastDelivery;
+        private int _inFlight;
+
+        public void OnEntries(BenchClient receiver, Entries entries)
         {
-            while ((Volatile.Read(ref inFlight) > 0 || !ledger.AllDelivered()) && Stopwatch.GetTimestamp() < deadline)
+            foreach (var entry in entries.Entries_)
             {
-                await Task.Delay(20);
+                if (entry.SenderAccountId == receiver.Credentials.AccountId
+                    || !BenchPayload.TryRead(entry.Payload, _run, out var number, out var scheduled) || number >= _messages)
+                {
+                    continue; // its own message (replayed), the group's creation, or not this run's
+                }
+                var bits = _seen[receiver.Index];
+                lock (bits)
+                {
+                    if (bits[(int)number])
+                    {
+                        _ledger.Duplicate();
+                        continue;
+                    }
+                    bits[(int)number] = true;
+                }
+                _toEach.RecordSince(scheduled);
+                if (_ledger.Deliver(number) == _members - 1)
+                {
+                    _toLast.RecordSince(scheduled);
+                }
+                Volatile.Write(ref _lastDelivery, Stopwatch.GetTimestamp());
             }
-            return true;
-        });
-        var seconds = Math.Max(Stopwatch.GetElapsedTime(started, Volatile.Read(ref lastDelivery)).TotalSeconds, 1e-9);
-        return new RunResult("group")
-            .Add("members", members)
-            .Add("duration_s", duration.TotalSeconds)
-            .Add("offered_per_sec", rate)
-            .Add("sent", messages)
-            .Add("acked", ledger.Acked)
-            .Add("refused", ledger.Refused)
-            .Add("deliveries_per_sec", ledger.Deliveries / seconds)
-            .Add("p50_ms", toLast.Milliseconds(50))
-            .Add("p99_ms", toLast.Milliseconds(99))
-            .Add("p999_ms", toLast.Milliseconds(99.9))
-            .Add("each_p50_ms", toEach.Milliseconds(50))
-            .Add("each_p99_ms", toEach.Milliseconds(99))
-            .Add("lost", ledger.Lost())
-            .Add("duplicated", ledger.Duplicates)
-            .Add("server_cpu_pct", serverCpu)
-            .Add("loadgen_cpu_pct", loadgenCpu);
+        }
+
+        public async Task<RunResult> ExecuteAsync(BenchContext context)
+        {
+            var server = context.Node.Meter?.StartInterval();
+            var loadgen = context.LoadGenerator.StartInterval();
+            var started = Stopwatch.GetTimestamp();
+            var sending = context.Phase($"{label}{(label.Length > 0 ? ": " : "")}{rate:#,0} msgs/s to {_members:#,0} members for {duration.TotalSeconds:0} s", _messages);
+            await OpenLoop.RunAsync(rate, duration, (number, scheduled) =>
+            {
+                _ = Task.Run(() => SendAsync(number, scheduled));
+                sending.Value = number + 1;
+            }, context.CancellationToken);
+            var serverCpu = server?.Percent();
+            var loadgenCpu = loadgen.Percent();
+
+            var deadline = Stopwatch.GetTimestamp() + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
+            await context.PhaseAsync("waiting for every member to have every message", async _ =>
+            {
+                while ((Volatile.Read(ref _inFlight) > 0 || !_ledger.AllDelivered()) && Stopwatch.GetTimestamp() < deadline)
+                {
+                    await Task.Delay(20);
+                }
+                return true;
+            });
+            var seconds = Math.Max(Stopwatch.GetElapsedTime(started, Volatile.Read(ref _lastDelivery)).TotalSeconds, 1e-9);
+            return new RunResult("group")
+                .Add("members", _members)
+                .Add("duration_s", duration.TotalSeconds)
+                .Add("offered_per_sec", rate)
+                .Add("sent", _messages)
+                .Add("acked", _ledger.Acked)
+                .Add("refused", _ledger.Refused)
+                .Add("deliveries_per_sec", _ledger.Deliveries / seconds)
+                .Add("p50_ms", _toLast.Milliseconds(50))
+                .Add("p99_ms", _toLast.Milliseconds(99))
+                .Add("p999_ms", _toLast.Milliseconds(99.9))
+                .Add("each_p50_ms", _toEach.Milliseconds(50))
+                .Add("each_p99_ms", _toEach.Milliseconds(99))
+                .Add("lost", _ledger.Lost())
+                .Add("duplicated", _ledger.Duplicates)
+                .Add("server_cpu_pct", serverCpu)
+                .Add("loadgen_cpu_pct", loadgenCpu);
+        }
+
+        private async Task SendAsync(long number, long scheduled)
+        {
+            var sender = fleet[(int)(number % _members)];
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                var response = await sender.SendMessageAsync(group, null, BenchPayload.Create(_run, number, scheduled), BenchPayload.NewClientMessageId());
+                if (response.Send is not null)
+                {
+                    _ledger.Ack(number);
+                }
+                else
+                {
+                    _ledger.Refuse();
+                }
+            }
+            catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.Net.WebSockets.WebSocketException)
+            {
+                _ledger.Refuse();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
     }
 }
