@@ -30,6 +30,8 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.Equal(20, run["connections"]!.GetValue<int>());
         Assert.True(run["connects_per_sec"]!.GetValue<double>() > 0);
         Assert.NotNull(run["bytes_per_connection"]);
+        Assert.NotNull(run["anon_bytes_per_connection"]);
+        Assert.True(run["accounts_active_in_baseline"]!.GetValue<bool>()); // --server: a node the tool did not start is not restarted
     }
 
     [Fact]

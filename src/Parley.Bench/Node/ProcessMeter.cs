@@ -31,16 +31,24 @@ public sealed class ProcessMeter(int pid)
     }
 
     /// <summary>Resident set size in bytes.</summary>
-    public long ResidentBytes()
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    /// <summary>
+    /// The anonymous part of the resident set (heaps, stacks), without file pages mapped in, such as
+    /// the database file SQLite maps: those are the kernel's page cache, shared and reclaimable.
+    /// </summary>
+    public long AnonymousResidentBytes() => StatusBytes("RssAnon:");
+
+    private long StatusBytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
             }
         }
-        throw new InvalidOperationException($"no VmRSS for process {Pid}");
+        throw new InvalidOperationException($"no {field} in /proc/{Pid}/status");
     }
 
     /// <summary>Starts measuring CPU use over an interval.</summary>
