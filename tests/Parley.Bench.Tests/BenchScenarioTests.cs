@@ -31,6 +31,7 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.True(run["connects_per_sec"]!.GetValue<double>() > 0);
         Assert.NotNull(run["bytes_per_connection"]);
         Assert.NotNull(run["anon_bytes_per_connection"]);
+        Assert.NotNull(run["marginal_bytes_per_connection"]);
         Assert.True(run["accounts_active_in_baseline"]!.GetValue<bool>()); // --server: a node the tool did not start is not restarted
     }
 

@@ -27,23 +27,38 @@ public sealed class ConnectionsScenario(int count, TimeSpan hold)
         var idleRss = context.Node.Meter?.ResidentBytes();
         var idleAnonymous = context.Node.Meter?.AnonymousResidentBytes();
 
-        var connecting = context.Phase($"connecting {count:#,0} devices", count);
-        await using var fleet = await Fleet.ConnectAsync(context.Node.WebSocketAddress, credentials, connecting);
+        // Connect in two halves and measure after each: the growth over the idle node divided by N
+        // is the figure asked for; the growth across the second half is the marginal cost, without
+        // what a node spends once however many it holds (GC budgets, caches warming).
+        var half = count / 2;
+        var connectingFirst = context.Phase($"connecting {half:#,0} devices", half);
+        await using var first = await Fleet.ConnectAsync(context.Node.WebSocketAddress, credentials[..half], connectingFirst);
+        await context.HoldAsync($"holding {half:#,0} idle connections", hold / 2);
+        var halfRss = context.Node.Meter?.ResidentBytes();
+        var halfAnonymous = context.Node.Meter?.AnonymousResidentBytes();
+
+        var connectingSecond = context.Phase($"connecting {count - half:#,0} more", count - half);
+        await using var second = await Fleet.ConnectAsync(context.Node.WebSocketAddress, credentials[half..], connectingSecond);
         await context.HoldAsync($"holding {count:#,0} idle connections", hold);
         var rss = context.Node.Meter?.ResidentBytes();
         var anonymous = context.Node.Meter?.AnonymousResidentBytes();
-        var open = fleet.OpenCount;
+        var open = first.OpenCount + second.OpenCount;
 
         return new RunResult("connections")
             .Add("connections", open)
             .Add("accounts_active_in_baseline", !context.Node.IsOwned) // with --server, the just-registered accounts are still active
             .Add("server_idle_rss_bytes", idleRss)
             .Add("server_rss_bytes", rss)
-            .Add("bytes_per_connection", rss is { } r && idleRss is { } i && open > 0 ? (r - i) / open : null)
-            .Add("anon_bytes_per_connection", anonymous is { } a && idleAnonymous is { } ia && open > 0 ? (a - ia) / open : null)
-            .Add("connects_per_sec", fleet.ConnectsPerSecond)
+            .Add("bytes_per_connection", PerConnection(rss, idleRss, open))
+            .Add("anon_bytes_per_connection", PerConnection(anonymous, idleAnonymous, open))
+            .Add("marginal_bytes_per_connection", PerConnection(rss, halfRss, second.OpenCount))
+            .Add("marginal_anon_bytes_per_connection", PerConnection(anonymous, halfAnonymous, second.OpenCount))
+            .Add("connects_per_sec", open / Math.Max((first.ConnectDuration + second.ConnectDuration).TotalSeconds, 1e-9))
             .Add("loadgen_rss_bytes", context.LoadGenerator.ResidentBytes());
     }
+
+    private static long? PerConnection(long? after, long? before, int connections) =>
+        after is { } a && before is { } b && connections > 0 ? (a - b) / connections : null;
 
     public static async Task<BenchCredentials[]> RegisterAsync(BenchContext context, int count)
     {
