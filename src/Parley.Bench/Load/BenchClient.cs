@@ -51,7 +51,7 @@ public sealed class BenchClient : IAsyncDisposable
     public async Task ConnectAsync(Uri address, IEnumerable<Cursor>? cursors = null, CancellationToken cancellationToken = default)
     {
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await _socket.ConnectAsync(address, cancellationToken);
+        await _socket.ConnectAsync(address, LoopbackSources.Invoker, cancellationToken);
         _receiving = Task.Run(ReceiveLoopAsync, CancellationToken.None);
         var hello = new Hello
         {
