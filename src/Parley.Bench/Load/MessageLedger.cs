@@ -1,3 +1,6 @@
+using System.Net.WebSockets;
+using Parley.Protocol;
+
 namespace Parley.Bench.Load;
 
 /// <summary>
@@ -10,7 +13,7 @@ public sealed class MessageLedger(long messages, int recipientsPerMessage)
     private readonly int[] _deliveries = new int[messages];
     private long _refused;
     private long _duplicates;
-    private long _firstDeliveries;
+    private int _inFlight;
 
     public long Messages { get; } = messages;
 
@@ -25,6 +28,37 @@ public sealed class MessageLedger(long messages, int recipientsPerMessage)
     public void Ack(long number) => Volatile.Write(ref _acked[number], 1);
 
     public void Refuse() => Interlocked.Increment(ref _refused);
+
+    /// <summary>Sends not yet answered (see <see cref="SendAsync"/>).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Sends message <paramref name="number"/> once and records the outcome: acknowledged, or refused
+    /// (an error answer, no answer in time, the connection gone). Returns whether it was acknowledged.
+    /// </summary>
+    public async Task<bool> SendAsync(long number, Func<Task<Response>> send)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            var response = await send();
+            if (response.Send is not null)
+            {
+                Ack(number);
+                return true;
+            }
+            Refuse();
+        }
+        catch (Exception error) when (error is InvalidOperationException or TimeoutException or WebSocketException)
+        {
+            Refuse();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+        return false;
+    }
 
     /// <summary>Counts one delivery; returns how many recipients now have it (1 = the first, <see cref="recipientsPerMessage"/> = the last).</summary>
     public int Deliver(long number) => Interlocked.Increment(ref _deliveries[number]);
@@ -58,6 +92,4 @@ public sealed class MessageLedger(long messages, int recipientsPerMessage)
         }
         return true;
     }
-
-    public void FirstDelivery() => Interlocked.Increment(ref _firstDeliveries);
 }

@@ -66,7 +66,6 @@ public sealed class DirectScenario(int pairs, IReadOnlyList<double> rates, TimeS
         private readonly Lock _seenLock = new();
         private readonly int _run = BenchPayload.NewRun();
         private long _lastDeliveryTicks;
-        private int _inFlight;
 
         public void OnEntries(BenchClient receiver, Entries entries)
         {
@@ -109,7 +108,7 @@ public sealed class DirectScenario(int pairs, IReadOnlyList<double> rates, TimeS
 
             var draining = context.Phase("waiting for every acknowledged message to arrive", 1);
             var deadline = Stopwatch.GetTimestamp() + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
-            while ((Volatile.Read(ref _inFlight) > 0 || !_ledger.AllDelivered()) && Stopwatch.GetTimestamp() < deadline)
+            while ((_ledger.InFlight > 0 || !_ledger.AllDelivered()) && Stopwatch.GetTimestamp() < deadline)
             {
                 await Task.Delay(20);
             }
@@ -141,27 +140,10 @@ public sealed class DirectScenario(int pairs, IReadOnlyList<double> rates, TimeS
             var pair = (int)(number % conversations.Length);
             var forward = number / conversations.Length % 2 == 0;
             var sender = fleet[2 * pair + (forward ? 0 : 1)];
-            Interlocked.Increment(ref _inFlight);
-            try
+            var payload = BenchPayload.Create(_run, number, scheduled);
+            if (await _ledger.SendAsync(number, () => sender.SendMessageAsync(conversations[pair], null, payload, BenchPayload.NewClientMessageId())))
             {
-                var response = await sender.SendMessageAsync(conversations[pair], null, BenchPayload.Create(_run, number, scheduled), BenchPayload.NewClientMessageId());
-                if (response.Send is not null)
-                {
-                    _ackLatency.RecordSince(scheduled);
-                    _ledger.Ack(number);
-                }
-                else
-                {
-                    _ledger.Refuse();
-                }
-            }
-            catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.Net.WebSockets.WebSocketException)
-            {
-                _ledger.Refuse();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
+                _ackLatency.RecordSince(scheduled);
             }
         }
     }

@@ -68,7 +68,6 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
         private readonly Latencies _toEach = new();
         private readonly int _run = BenchPayload.NewRun();
         private long _lastDelivery;
-        private int _inFlight;
 
         public void OnEntries(BenchClient receiver, Entries entries)
         {
@@ -106,7 +105,7 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
             var sending = context.Phase($"{label}{(label.Length > 0 ? ": " : "")}{rate:#,0} msgs/s to {_members:#,0} members for {duration.TotalSeconds:0} s", _messages);
             await OpenLoop.RunAsync(rate, duration, (number, scheduled) =>
             {
-                _ = Task.Run(() => SendAsync(number, scheduled));
+                _ = SendAsync(number, scheduled);
                 sending.Value = number + 1;
             }, context.CancellationToken);
             var serverCpu = server?.Percent();
@@ -115,7 +114,7 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
             var deadline = Stopwatch.GetTimestamp() + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
             await context.PhaseAsync("waiting for every member to have every message", async _ =>
             {
-                while ((Volatile.Read(ref _inFlight) > 0 || !_ledger.AllDelivered()) && Stopwatch.GetTimestamp() < deadline)
+                while ((_ledger.InFlight > 0 || !_ledger.AllDelivered()) && Stopwatch.GetTimestamp() < deadline)
                 {
                     await Task.Delay(20);
                 }
@@ -141,30 +140,11 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
                 .Add("loadgen_cpu_pct", loadgenCpu);
         }
 
-        private async Task SendAsync(long number, long scheduled)
+        private Task SendAsync(long number, long scheduled)
         {
             var sender = fleet[(int)(number % _members)];
-            Interlocked.Increment(ref _inFlight);
-            try
-            {
-                var response = await sender.SendMessageAsync(group, null, BenchPayload.Create(_run, number, scheduled), BenchPayload.NewClientMessageId());
-                if (response.Send is not null)
-                {
-                    _ledger.Ack(number);
-                }
-                else
-                {
-                    _ledger.Refuse();
-                }
-            }
-            catch (Exception error) when (error is InvalidOperationException or TimeoutException or System.Net.WebSockets.WebSocketException)
-            {
-                _ledger.Refuse();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
-            }
+            var payload = BenchPayload.Create(_run, number, scheduled);
+            return _ledger.SendAsync(number, () => sender.SendMessageAsync(group, null, payload, BenchPayload.NewClientMessageId()));
         }
     }
 }
