@@ -10,8 +10,6 @@ public sealed class Fleet(IReadOnlyList<BenchClient> clients, TimeSpan connectDu
 
     public TimeSpan ConnectDuration { get; } = connectDuration;
 
-    public double ConnectsPerSecond => Clients.Count / Math.Max(ConnectDuration.TotalSeconds, 1e-9);
-
     public BenchClient this[int index] => Clients[index];
 
     public static async Task<Fleet> ConnectAsync(

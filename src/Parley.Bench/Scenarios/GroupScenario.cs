@@ -61,7 +61,6 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
     private sealed class Run(Fleet fleet, string group, double rate, TimeSpan duration, string label = "")
     {
         private readonly int _members = fleet.Clients.Count;
-        private readonly long _messages = (long)(rate * duration.TotalSeconds);
         private readonly MessageLedger _ledger = new((long)(rate * duration.TotalSeconds), fleet.Clients.Count - 1);
         private readonly BitArray[] _seen = [.. fleet.Clients.Select(_ => new BitArray((int)(rate * duration.TotalSeconds)))];
         private readonly Latencies _toLast = new();
@@ -74,7 +73,7 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
             foreach (var entry in entries.Entries_)
             {
                 if (entry.SenderAccountId == receiver.Credentials.AccountId
-                    || !BenchPayload.TryRead(entry.Payload, _run, out var number, out var scheduled) || number >= _messages)
+                    || !BenchPayload.TryRead(entry.Payload, _run, out var number, out var scheduled) || number >= _ledger.Messages)
                 {
                     continue; // its own message (replayed), the group's creation, or not this run's
                 }
@@ -102,7 +101,7 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
             var server = context.Node.Meter?.StartInterval();
             var loadgen = context.LoadGenerator.StartInterval();
             var started = Stopwatch.GetTimestamp();
-            var sending = context.Phase($"{label}{(label.Length > 0 ? ": " : "")}{rate:#,0} msgs/s to {_members:#,0} members for {duration.TotalSeconds:0} s", _messages);
+            var sending = context.Phase($"{label}{(label.Length > 0 ? ": " : "")}{rate:#,0} msgs/s to {_members:#,0} members for {duration.TotalSeconds:0} s", _ledger.Messages);
             await OpenLoop.RunAsync(rate, duration, (number, scheduled) =>
             {
                 _ = SendAsync(number, scheduled);
@@ -125,7 +124,7 @@ public sealed class GroupScenario(int members, double rate, TimeSpan duration, T
                 .Add("members", _members)
                 .Add("duration_s", duration.TotalSeconds)
                 .Add("offered_per_sec", rate)
-                .Add("sent", _messages)
+                .Add("sent", _ledger.Messages)
                 .Add("acked", _ledger.Acked)
                 .Add("refused", _ledger.Refused)
                 .Add("deliveries_per_sec", _ledger.Deliveries / seconds)

@@ -191,8 +191,6 @@ public sealed class DeviceFeed(int pageSize, int window, int reorderCapacity = 6
         return true;
     }
 
-    public ulong DeliveredOf(string conversationId) => _streams.TryGetValue(conversationId, out var stream) ? stream.Delivered : 0;
-
     /// <summary>A seq arrives, with its entry (live) or without (the device's own).</summary>
     private void Arrive(string conversationId, ulong seq, LogEntry? entry, long now, List<LogEntry> send)
     {

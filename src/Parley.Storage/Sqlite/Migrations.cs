@@ -89,8 +89,6 @@ internal static class Migrations
         """,
     ];
 
-    public static int Latest => Steps.Length;
-
     public static void Apply(SqliteConnection connection, ILogger logger)
     {
         var current = CurrentVersion(connection);

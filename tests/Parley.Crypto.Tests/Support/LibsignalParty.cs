@@ -20,8 +20,6 @@ internal sealed class LibsignalParty
 
     public IdentityKey IdentityKey { get; }
 
-    private object AddressJson => Json(Address);
-
     public static object Json(ProtocolAddress address) => new { name = address.Name, deviceId = address.DeviceId };
 
     public static async Task<LibsignalParty> CreateAsync(LibsignalHarness harness, string prefix, uint deviceId = 1, uint registrationId = 4242)
