@@ -116,6 +116,39 @@ public sealed class MessagingTests : IAsyncLifetime
         await Eventually.TrueAsync(() => laptop.Received.Any(r => r.IsOwn && r.Content?.Text?.Body == "helo"), "the laptop's event for the phone's message");
     }
 
+    [Fact]
+    public async Task Deleting_for_everyone_blanks_the_message_on_both_sides()
+    {
+        await using var alice = await TestClients.RegisterAsync(_node);
+        await using var bob = await TestClients.RegisterAsync(_node);
+
+        var oops = await alice.Client.SendTextAsync(Recipient.Account(bob.AccountId), "wrong chat");
+        var conversation = (await oops.Sent).ConversationId;
+        await (await alice.Client.DeleteForEveryoneAsync(conversation, oops.ClientMessageId)).Sent;
+
+        foreach (var client in new[] { alice, bob })
+        {
+            await Eventually.TrueAsync(async () => (await client.Client.GetMessagesAsync(conversation)).Any(m => m.Deleted), "the deletion everywhere");
+            var row = Assert.Single(await client.Client.GetMessagesAsync(conversation));
+            Assert.Equal(("", true), (row.Text, row.Deleted));
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_message_stays_in_the_outbox_until_discarded()
+    {
+        await using var alice = await TestClients.RegisterAsync(_node);
+
+        var noSuchGroup = "g_" + new string('A', 22); // well formed, but no such group
+        var pending = await alice.Client.SendTextAsync(Recipient.Conversation(noSuchGroup), "hello?");
+        var error = await Assert.ThrowsAsync<ParleyException>(() => pending.Sent);
+        var refused = Assert.Single(await alice.Client.GetOutboxAsync());
+        Assert.Equal(error.Code, refused.Failure?.Code);
+
+        await alice.Client.DiscardAsync(refused.Id);
+        Assert.Empty(await alice.Client.GetOutboxAsync());
+    }
+
     private static async Task<MessageStatus> StatusAsync(RecordingClient client, string conversation, ulong seq) =>
         (await client.Client.GetMessagesAsync(conversation)).Single(m => m.Seq == seq).Status;
 }
