@@ -36,8 +36,8 @@ public static class BenchCommand
     {
         var count = new Option<int>("--count") { Description = "Idle connections to open and hold.", DefaultValueFactory = _ => 1000 };
         var hold = new Option<int>("--hold") { Description = "Seconds to hold them before measuring.", DefaultValueFactory = _ => 10 };
-        return Scenario("connections", "N idle authenticated connections: memory per connection and connects per second.", [count, hold],
-            (result, context) => new ConnectionsScenario(result.GetValue(count), TimeSpan.FromSeconds(result.GetValue(hold))).RunAsync(context).ContinueWith(t => (IReadOnlyList<RunResult>)[t.Result]));
+        return OneRun("connections", "N idle authenticated connections: memory per connection and connects per second.", [count, hold],
+            (result, context) => new ConnectionsScenario(result.GetValue(count), TimeSpan.FromSeconds(result.GetValue(hold))).RunAsync(context));
     }
 
     private static Command Direct()
@@ -63,24 +63,28 @@ public static class BenchCommand
         var rate = new Option<double>("--rate") { Description = "Messages per second sent to the group.", DefaultValueFactory = _ => 50 };
         var duration = new Option<int>("--duration") { Description = "Seconds.", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup") { Description = "Seconds of the same load before measuring, to let the node's JIT settle.", DefaultValueFactory = _ => 10 };
-        return Scenario("group", "Fan-out to one group whose members are all online: deliveries per second and latency to the last member.", [members, rate, duration, warmup],
-            (result, context) => new GroupScenario(result.GetValue(members), result.GetValue(rate), TimeSpan.FromSeconds(result.GetValue(duration)), TimeSpan.FromSeconds(result.GetValue(warmup))).RunAsync(context).ContinueWith(t => (IReadOnlyList<RunResult>)[t.Result]));
+        return OneRun("group", "Fan-out to one group whose members are all online: deliveries per second and latency to the last member.", [members, rate, duration, warmup],
+            (result, context) => new GroupScenario(result.GetValue(members), result.GetValue(rate), TimeSpan.FromSeconds(result.GetValue(duration)), TimeSpan.FromSeconds(result.GetValue(warmup))).RunAsync(context));
     }
 
     private static Command OfflineDrain()
     {
         var backlog = new Option<int>("--backlog") { Description = "Entries waiting for the offline device.", DefaultValueFactory = _ => 10000 };
-        return Scenario("offline-drain", "A device reconnects to N waiting entries: time from connect to fully synced.", [backlog],
-            (result, context) => new OfflineDrainScenario(result.GetValue(backlog)).RunAsync(context).ContinueWith(t => (IReadOnlyList<RunResult>)[t.Result]));
+        return OneRun("offline-drain", "A device reconnects to N waiting entries: time from connect to fully synced.", [backlog],
+            (result, context) => new OfflineDrainScenario(result.GetValue(backlog)).RunAsync(context));
     }
 
     private static Command ReconnectStorm()
     {
         var devices = new Option<int>("--devices") { Description = "Devices (in pairs) connected with traffic flowing.", DefaultValueFactory = _ => 1000 };
         var rate = new Option<double>("--rate") { Description = "Total messages per second while it runs.", DefaultValueFactory = _ => 500 };
-        return Scenario("reconnect-storm", "Kill the node under traffic and restart it: time until every device has resynced; lost and duplicated messages.", [devices, rate],
-            (result, context) => new ReconnectStormScenario(result.GetValue(devices), result.GetValue(rate), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)).RunAsync(context).ContinueWith(t => (IReadOnlyList<RunResult>)[t.Result]));
+        return OneRun("reconnect-storm", "Kill the node under traffic and restart it: time until every device has resynced; lost and duplicated messages.", [devices, rate],
+            (result, context) => new ReconnectStormScenario(result.GetValue(devices), result.GetValue(rate), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)).RunAsync(context));
     }
+
+    /// <summary>A scenario that measures once (only direct, with --steps, measures a series).</summary>
+    private static Command OneRun(string name, string description, Option[] options, Func<ParseResult, BenchContext, Task<RunResult>> run) =>
+        Scenario(name, description, options, async (result, context) => [await run(result, context)]);
 
     private static Command Scenario(string name, string description, Option[] options, Func<ParseResult, BenchContext, Task<IReadOnlyList<RunResult>>> run)
     {
